@@ -1,0 +1,105 @@
+"""Plain data the engine hands to its callers (CLI, pages, exports, tests).
+
+No logic beyond small derived properties: the engine computes, these carry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+Aggregation = Literal["sum", "count_distinct", "rate", "latest"]
+Direction = Literal["up", "down"]
+# completed 已完成 · ahead 超序时 · lagging 滞后 · critical 严重滞后;
+# no_target: shown without a completion figure; no_data: nothing reported for the filter.
+Status = Literal["completed", "ahead", "lagging", "critical", "no_target", "no_data"]
+STATUSES: tuple[str, ...] = ("completed", "ahead", "lagging", "critical", "no_target", "no_data")
+
+# Domains (领域) in the order the overview shows them.
+DOMAINS: tuple[str, ...] = ("资金", "订单", "人才", "法律服务", "双招双引", "商会建设", "活动培训")
+
+
+@dataclass(frozen=True)
+class KpiDefinition:
+    """A KPI as its SQL file's header describes it."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    domain: str
+    unit: str
+    aggregation: Aggregation
+    direction: Direction
+    description: str
+    owner: str
+    path: Path
+    sql: str
+
+    def name(self, lang: str = "zh") -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+    @property
+    def is_level(self) -> bool:
+        """Rates and stocks have a level as target: not paced, never summed over districts."""
+        return self.aggregation in ("rate", "latest")
+
+
+@dataclass(frozen=True)
+class KpiError:
+    """A KPI whose file or query is broken; only that KPI is affected."""
+
+    kpi_id: str
+    path: Path
+    message: str
+    line: int | None = None
+
+    def where(self) -> str:
+        return f"{self.path.name}:{self.line}" if self.line else self.path.name
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What every page and command filters by. ``district`` None means the whole city (全市)."""
+
+    year: int
+    as_of: date
+    district: str | None = None
+
+    @property
+    def scope(self) -> str:
+        return self.district or "全市"
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """One KPI for one scope (全市 or a district) at one as-of date.
+
+    Fractions are fractions (0.5, not 50); ``gap_pp`` is in percentage points;
+    ``actual``, ``target``, ``projection``, ``needed_per_month`` are in the KPI's unit.
+    None where a figure does not apply.
+    """
+
+    kpi: KpiDefinition
+    scope: str
+    actual: float | None
+    target: float | None
+    completion: float | None
+    expected: float | None
+    gap_pp: float | None
+    status: Status
+    last_year: float | None
+    yoy: float | None
+    projection: float | None
+    needed_per_month: float | None
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Every KPI for one scope; broken KPIs are in ``errors``, the rest in ``results``."""
+
+    filters: Filters
+    expected: float  # the default (monthly) 序时进度 at the as-of date
+    results: tuple[KpiResult, ...]
+    errors: tuple[KpiError, ...]
