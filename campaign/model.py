@@ -54,9 +54,15 @@ class KpiError:
     path: Path
     message: str
     line: int | None = None
+    # The same message in English, when the engine has one (``message`` is Chinese).
+    message_en: str = ""
 
     def where(self) -> str:
         return f"{self.path.name}:{self.line}" if self.line else self.path.name
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in ``lang`` (falls back to ``message``)."""
+        return self.message_en if lang == "en" and self.message_en else self.message
 
 
 @dataclass(frozen=True)
