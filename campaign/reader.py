@@ -53,6 +53,8 @@ class RawTable:
     # Short rows are kept with the missing cells empty; rows with data beyond the header's
     # last column cannot be placed and are excluded (not in ``table``).
     ragged_rows: tuple[tuple[int, int, bool], ...] = ()
+    # SQL giving a row's line in the file: the fast path numbers rows by their position.
+    line_sql: str = "_line"
 
 
 def normalise_header(text: str) -> str:
@@ -156,23 +158,21 @@ def _read_csv_fast(
     delim_sql = delimiter.replace("'", "''")
     try:
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE "{table}_fast" AS
+            f"""CREATE OR REPLACE TEMP TABLE "{table}" AS
             SELECT * FROM read_csv(?, header = false, skip = 1, auto_detect = false,
                 columns = {columns}, delim = '{delim_sql}', quote = '"', escape = '"')""",
             [str(source)],
         )
-        rows = con.execute(f'SELECT count(*) FROM "{table}_fast"').fetchone()[0]
+        rows = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
         if rows != _count_lines(data) - 1:
+            con.execute(f'DROP TABLE "{table}"')
             return None
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE "{table}" AS
-            SELECT CAST(rowid + 2 AS BIGINT) AS _line, * FROM "{table}_fast" """
-        )
-        return RawTable(table, tuple(headers), encoding, rows)
+        # The table keeps the file's order, so its rowid is the record's position.
+        return RawTable(table, tuple(headers), encoding, rows, line_sql="CAST(rowid + 2 AS BIGINT)")
     except duckdb.Error:
+        con.execute(f'DROP TABLE IF EXISTS "{table}"')
         return None
     finally:
-        con.execute(f'DROP TABLE IF EXISTS "{table}_fast"')
         if tmp is not None:
             tmp.unlink(missing_ok=True)
 

@@ -34,7 +34,7 @@ from campaign.validation import (
     FileReport,
     Issue,
     check_kind,
-    create_stage,
+    create_kind_table,
     install_helpers,
     stage_file,
 )
@@ -258,7 +258,7 @@ def build_database(
     headers: dict[str, dict[str, str]] = {}
     with duckdb.connect(str(out)) as con:
         install_helpers(con)
-        stages = {kind.id: create_stage(con, kind) for kind in KINDS}
+        tables = {kind.id: create_kind_table(con, kind) for kind in KINDS}
         for index, path in enumerate(paths):
             rel = path.relative_to(data_dir).as_posix()
             kind = kind_for_filename(path.name)
@@ -267,15 +267,9 @@ def build_database(
             if kind is None:
                 report.add("error", "validation.unknown_kind")
                 continue
-            headers[rel] = stage_file(con, kind, path, report, index, stages[kind.id])
+            headers[rel] = stage_file(con, kind, path, report, index, tables[kind.id])
         for kind in KINDS:
-            check_kind(con, kind, stages[kind.id], reports, headers)
-            columns = ", ".join(f'"{c.name}"' for c in kind.columns)
-            con.execute(
-                f'CREATE TABLE "{kind.id}" AS SELECT {columns}, source_file, source_line '
-                f'FROM "{stages[kind.id]}"'
-            )
-            con.execute(f'DROP TABLE "{stages[kind.id]}"')
+            check_kind(con, kind, tables[kind.id], reports, headers)
             for source_file, loaded in con.execute(
                 f'SELECT source_file, count(*) FROM "{kind.id}" GROUP BY 1'
             ).fetchall():

@@ -51,15 +51,18 @@ _DATE_SHAPE = (
 )
 _NUMBER_SHAPE = r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$"
 
+_FULL_WIDTH = ("０１２３４５６７８９．，－＋／：", "0123456789.,-+/:")
+# Cheap tests first: most cells have no surrounding blanks; a regex here costs 3× these tests
+# (and an IN list would become a join).
 _MACROS = f"""
-CREATE OR REPLACE TEMP MACRO clean_cell(x) AS nullif(trim(x, '{_BLANKS}'), '');
-CREATE OR REPLACE TEMP MACRO ascii_cell(x) AS
-    translate(clean_cell(x), '０１２３４５６７８９．，－＋／：', '0123456789.,-+/:');
-CREATE OR REPLACE TEMP MACRO number_cell(x) AS
-    CASE WHEN regexp_matches(ascii_cell(x), '{_NUMBER_SHAPE}')
-         THEN CAST(replace(ascii_cell(x), ',', '') AS DOUBLE) END;
-CREATE OR REPLACE TEMP MACRO date_cell(x) AS
-    CAST(try_strptime(ascii_cell(x), {list(_DATE_FORMATS)!r}) AS DATE);
+CREATE OR REPLACE TEMP MACRO clean_cell(x) AS
+    CASE WHEN ascii(x) <= 32 OR ascii(x) = 160 OR ascii(x) = 12288 OR ascii(x) = 65279
+         THEN nullif(trim(x, '{_BLANKS}'), '')
+         WHEN suffix(x, ' ') OR suffix(x, '\u3000') OR suffix(x, '\t') OR suffix(x, '\r')
+              OR suffix(x, '\n') OR suffix(x, '\u00a0')
+         THEN nullif(trim(x, '{_BLANKS}'), '')
+         ELSE nullif(x, '') END;
+CREATE OR REPLACE TEMP MACRO ascii_text(t) AS translate(t, '{_FULL_WIDTH[0]}', '{_FULL_WIDTH[1]}');
 """
 
 
@@ -126,7 +129,9 @@ def _sql_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Rule:
-    flag: str  # column name of the boolean flag in the norm table
+    """A check on one column: ``condition`` is SQL over ``t<i>`` (clean text) and ``v<i>``."""
+
+    column: int  # index into the mapped columns
     condition: str
     severity: str
     key: str
@@ -183,121 +188,96 @@ def map_headers(
     ]
 
 
-def _column_rules(mapped: _MappedColumn, index: int) -> tuple[str, list[_Rule]]:
-    """The normalised-value expression and the rules for one column."""
-    col, raw = mapped.column, mapped.raw
-    present = f"clean_cell({raw}) IS NOT NULL"
+def _column_rules(col: Column, i: int) -> tuple[str, list[_Rule]]:
+    """The typed-value expression (over ``t<i>``, the clean text) and the rules of a column.
+
+    Each type has a fast path for the common spelling and a slower one for the rest, so a
+    million well-formed cells cost little more than reading them.
+    """
+    text = f"t{i}"
+    present = f"{text} IS NOT NULL"
     rules: list[_Rule] = []
     if col.required:
-        rules.append(
-            _Rule(f"e{index}_required", f"NOT ({present})", "error", "validation.required_empty")
-        )
+        rules.append(_Rule(i, f"{text} IS NULL", "error", "validation.required_empty"))
     if col.type == "date":
-        value = f"date_cell({raw})"
-        shape = f"regexp_matches(ascii_cell({raw}), '{_DATE_SHAPE}')"
+        formats = list(_DATE_FORMATS)
+        value = (
+            f"coalesce(try_cast({text} AS DATE), "
+            f"CAST(try_strptime(ascii_text({text}), {formats!r}) AS DATE))"
+        )
+        # CASE, not AND: DuckDB evaluates both sides of AND in a select list, and the shape
+        # regex is only needed for the rare cell that did not parse.
+        shape = f"regexp_matches(ascii_text({text}), '{_DATE_SHAPE}')"
+        unparsed = f"{present} AND v{i} IS NULL"
         rules += [
+            _Rule(i, f"CASE WHEN {unparsed} THEN NOT {shape} END", "error", "validation.bad_date"),
             _Rule(
-                f"e{index}_bad",
-                f"{present} AND {value} IS NULL AND NOT {shape}",
-                "error",
-                "validation.bad_date",
+                i, f"CASE WHEN {unparsed} THEN {shape} END", "error", "validation.impossible_date"
             ),
             _Rule(
-                f"e{index}_impossible",
-                f"{present} AND {value} IS NULL AND {shape}",
-                "error",
-                "validation.impossible_date",
-            ),
-            _Rule(
-                f"e{index}_range",
-                f"year({value}) NOT BETWEEN 1950 AND 2099",
-                "error",
-                "validation.date_out_of_range",
+                i, f"year(v{i}) NOT BETWEEN 1950 AND 2099", "error", "validation.date_out_of_range"
             ),
         ]
     elif col.type in ("amount", "integer"):
-        value = f"number_cell({raw})"
-        rules.append(
-            _Rule(
-                f"e{index}_nan",
-                f"{present} AND {value} IS NULL",
-                "error",
-                "validation.not_a_number",
-            )
+        value = (
+            f"CASE WHEN regexp_full_match({text}, '-?[0-9]+(\\.[0-9]+)?') "
+            f"THEN CAST({text} AS DOUBLE) "
+            f"WHEN regexp_matches(ascii_text({text}), '{_NUMBER_SHAPE}') "
+            f"THEN CAST(replace(ascii_text({text}), ',', '') AS DOUBLE) END"
         )
+        rules.append(_Rule(i, f"{present} AND v{i} IS NULL", "error", "validation.not_a_number"))
         if col.non_negative:
-            rules.append(
-                _Rule(f"e{index}_negative", f"{value} < 0", "error", "validation.negative")
-            )
+            rules.append(_Rule(i, f"v{i} < 0", "error", "validation.negative"))
         if col.type == "integer":
-            rules.append(
-                _Rule(
-                    f"e{index}_fraction",
-                    f"{value} <> floor({value})",
-                    "error",
-                    "validation.not_integer",
-                )
-            )
-            value = f"CAST({value} AS BIGINT)"
+            rules.append(_Rule(i, f"v{i} <> floor(v{i})", "error", "validation.not_integer"))
     elif col.type == "bool":
-        lowered = f"lower(ascii_cell({raw}))"
+        lowered = f"lower(ascii_text({text}))"
         true_list = ", ".join(_sql_text(w) for w in TRUE_WORDS)
         false_list = ", ".join(_sql_text(w) for w in FALSE_WORDS)
         value = (
             f"CASE WHEN {lowered} IN ({true_list}) THEN TRUE "
             f"WHEN {lowered} IN ({false_list}) THEN FALSE END"
         )
-        rules.append(
-            _Rule(
-                f"e{index}_bool",
-                f"{present} AND ({value}) IS NULL",
-                "error",
-                "validation.not_boolean",
-            )
-        )
+        rules.append(_Rule(i, f"{present} AND v{i} IS NULL", "error", "validation.not_boolean"))
     elif col.is_district:
-        value = f"d{index}.official"
+        value = f"d{i}.official"
         rules.append(
-            _Rule(
-                f"e{index}_district",
-                f"{present} AND {value} IS NULL",
-                "error",
-                "validation.unknown_district",
-            )
+            _Rule(i, f"{present} AND v{i} IS NULL", "error", "validation.unknown_district")
         )
     elif col.allowed:
-        value = f"clean_cell({raw})"
+        value = text
         allowed = ", ".join(_sql_text(a) for a in col.allowed)
         rules.append(
             _Rule(
-                f"e{index}_allowed",
-                f"{present} AND {value} NOT IN ({allowed})",
+                i,
+                f"{present} AND v{i} NOT IN ({allowed})",
                 "error",
                 "validation.not_allowed",
                 (("allowed", "/".join(col.allowed)),),
             )
         )
     else:
-        value = f"clean_cell({raw})"
+        value = text
     return value, rules
 
 
-def _conditional_rules(kind: ExtractKind, mapped: list[_MappedColumn]) -> list[_Rule]:
+def _conditional_rules(mapped: list[_MappedColumn]) -> list[_Rule]:
+    """Columns required only when another column holds some values (签约日期 when 签约/落地)."""
     rules = []
-    by_name = {m.column.name: (i, m) for i, m in enumerate(mapped)}
-    for index, m in enumerate(mapped):
+    index_of = {m.column.name: i for i, m in enumerate(mapped)}
+    for i, m in enumerate(mapped):
         if m.column.required_when is None:
             continue
         other, values = m.column.required_when
-        _, other_m = by_name[other]
+        j = index_of[other]
         listed = ", ".join(_sql_text(v) for v in values)
         rules.append(
             _Rule(
-                f"e{index}_required_when",
-                f"clean_cell({m.raw}) IS NULL AND clean_cell({other_m.raw}) IN ({listed})",
+                i,
+                f"t{i} IS NULL AND t{j} IN ({listed})",
                 "error",
                 "validation.required_when",
-                (("other", other_m.header), ("values", "/".join(values))),
+                (("other", mapped[j].header), ("values", "/".join(values))),
             )
         )
     return rules
@@ -317,7 +297,11 @@ def stage_file(
     """
     raw_table = f"raw_{file_index}"
     try:
+        # The raw table must keep the file's order: its rowid is the record's position.
+        con.execute("SET preserve_insertion_order = true")
         raw = read_extract(path, con, raw_table)
+        # From here every row carries its line, so order no longer matters (and costs).
+        con.execute("SET preserve_insertion_order = false")
     except UnreadableFile as exc:
         report.add("error", exc.key, **exc.params)
         return {}
@@ -339,7 +323,6 @@ def _stage_raw(
 ) -> dict[str, str]:
     width = len(raw.headers)
     overflow = [(line, found) for line, found, excluded in raw.ragged_rows if excluded]
-    report.rows_total = raw.rows + len(overflow)
     for line, found in overflow:
         report.add("error", "validation.wrong_field_count", line=line, found=found, expected=width)
     for line, found, excluded in raw.ragged_rows:
@@ -347,9 +330,12 @@ def _stage_raw(
             report.add(
                 "warning", "validation.wrong_field_count", line=line, found=found, expected=width
             )
+    # Rows whose every cell is empty are not rows: they are skipped and not counted.
+    any_cell = " OR ".join(f"clean_cell(c{p}) IS NOT NULL" for p in range(width)) or "FALSE"
     mapped = map_headers(kind, raw.headers, report)
     if mapped is None:
-        report.rows_total = raw.rows + len(overflow)
+        rows = con.execute(f'SELECT count(*) FROM "{raw.table}" WHERE {any_cell}').fetchone()[0]
+        report.rows_total = rows + len(overflow)
         return {}
     # Data under an empty header would be lost silently: warn about it.
     for position, header in enumerate(raw.headers):
@@ -363,66 +349,82 @@ def _stage_raw(
     values: list[str] = []
     rules: list[_Rule] = []
     joins: list[str] = []
-    for index, m in enumerate(mapped):
-        value, column_rules = _column_rules(m, index)
-        values.append(f"{value} AS v{index}, {m.raw} AS r{index}")
+    for i, m in enumerate(mapped):
+        value, column_rules = _column_rules(m.column, i)
+        values.append(f"{value} AS v{i}")
         rules += column_rules
         if m.column.is_district:
             joins.append(
-                f"LEFT JOIN district_names AS d{index} "
-                f"ON d{index}.spelling = "
-                f"replace(replace(clean_cell({m.raw}), ' ', ''), '\u3000', '')"
+                f"LEFT JOIN district_names AS d{i} ON d{i}.spelling = "
+                f"replace(replace(cleaned.t{i}, ' ', ''), '\u3000', '')"
             )
-    rules += _conditional_rules(kind, mapped)
-    flags = [f"coalesce({r.condition}, FALSE) AS {r.flag}" for r in rules]
-    errors = [r.flag for r in rules if r.severity == "error"]
+    rules += _conditional_rules(mapped)
+    mapped_positions = {m.position for m in mapped if m.position is not None}
+    # Cells of unmapped columns still count for "is this row empty?".
+    other_cells = [
+        f"clean_cell(c{p}) IS NOT NULL" for p in range(width) if p not in mapped_positions
+    ]
+    cleaned = ", ".join(f"clean_cell({m.raw}) AS t{i}" for i, m in enumerate(mapped))
+    unmapped = "".join(f", c{p}" for p in range(width) if p not in mapped_positions)
+    non_empty = " OR ".join([f"t{i} IS NOT NULL" for i in range(len(mapped))] + other_cells)
+    flags = [f"coalesce({r.condition}, FALSE) AS f{n}" for n, r in enumerate(rules)]
     norm = f"norm_{file_index}"
-    # Rows whose every cell is empty are not rows: skip them (and do not count them).
-    any_cell = " OR ".join(f"clean_cell(c{i}) IS NOT NULL" for i in range(width)) or "FALSE"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE "{norm}" AS
-        SELECT _line, {", ".join(values)}{", " if flags else ""}{", ".join(flags)}
-        FROM "{raw.table}" {" ".join(joins)}
-        WHERE {any_cell}"""
+        WITH cleaned AS (
+            SELECT {raw.line_sql} AS _line, {cleaned}{unmapped} FROM "{raw.table}"),
+        typed AS (
+            SELECT cleaned.*, {", ".join(values)}
+            FROM cleaned {" ".join(joins)}
+            WHERE {non_empty})
+        SELECT _line, {", ".join(f"v{i}" for i in range(len(mapped)))}
+               {", " if flags else ""}{", ".join(flags)}
+        FROM typed"""
     )
-    # Only now is the file's row count known (all-empty rows dropped).
     report.rows_total = con.execute(f'SELECT count(*) FROM "{norm}"').fetchone()[0] + len(overflow)
-    if rules:
+    any_flag = " OR ".join(f"f{n}" for n in range(len(rules))) or "FALSE"
+    if con.execute(f'SELECT count(*) FROM "{norm}" WHERE {any_flag}').fetchone()[0]:
+        # The value reported is the cell as the file has it, from the raw table.
+        raw_cells = ", ".join(f"{m.raw} AS r{i}" for i, m in enumerate(mapped))
         selects = [
-            f'SELECT _line, {i}, r{int(r.flag[1:].split("_")[0])} FROM "{norm}" WHERE {r.flag}'
-            for i, r in enumerate(rules)
+            f"SELECT _line, {n}, r{r.column} FROM flagged WHERE f{n}" for n, r in enumerate(rules)
         ]
-        found = con.execute(" UNION ALL ".join(selects) + " ORDER BY 1, 2").fetchall()
-        for line, rule_index, value in found:
-            rule = rules[rule_index]
-            column_index = int(rule.flag[1:].split("_")[0])
+        found = con.execute(
+            f"""WITH flagged AS (
+                SELECT n.*, r.* EXCLUDE (_line) FROM "{norm}" AS n
+                JOIN (SELECT {raw.line_sql} AS _line, {raw_cells} FROM "{raw.table}") AS r
+                USING (_line) WHERE {any_flag})
+            {" UNION ALL ".join(selects)} ORDER BY 1, 2"""
+        ).fetchall()
+        for line, n, value in found:
+            rule = rules[n]
             report.add(
                 rule.severity,
                 rule.key,
                 line=line,
-                column=mapped[column_index].header,
+                column=mapped[rule.column].header,
                 value=value,
                 **dict(rule.params),
             )
-    bad = " OR ".join(errors) if errors else "FALSE"
-    typed = ", ".join(f"v{i}" for i in range(len(mapped)))
+    bad = " OR ".join(f"f{n}" for n, r in enumerate(rules) if r.severity == "error") or "FALSE"
+    typed = ", ".join(f"CAST(v{i} AS {m.column.sql_type})" for i, m in enumerate(mapped))
     con.execute(
         f"""INSERT INTO "{stage_table}"
-        SELECT {file_index}, {_sql_text(report.path)}, _line, {typed}
+        SELECT {typed}, {_sql_text(report.path)}, _line
         FROM "{norm}" WHERE NOT ({bad})"""
     )
     return {m.column.name: m.header for m in mapped}
 
 
-def create_stage(con: duckdb.DuckDBPyConnection, kind: ExtractKind) -> str:
-    """An empty table for a kind's valid rows from all its files."""
-    table = f"stage_{kind.id}"
+def create_kind_table(con: duckdb.DuckDBPyConnection, kind: ExtractKind) -> str:
+    """The kind's table of valid rows (canonical typed columns, source file and line).
+
+    Files are appended in name order, so ``(source_file, source_line)`` is the order in
+    which a person reads the rows: the first of two duplicates is the one kept.
+    """
     columns = ", ".join(f'"{c.name}" {c.sql_type}' for c in kind.columns)
-    con.execute(
-        f'CREATE OR REPLACE TEMP TABLE "{table}" '
-        f"(_file_index INTEGER, source_file VARCHAR, source_line BIGINT, {columns})"
-    )
-    return table
+    con.execute(f'CREATE TABLE "{kind.id}" ({columns}, source_file VARCHAR, source_line BIGINT)')
+    return kind.id
 
 
 def install_helpers(con: duckdb.DuckDBPyConnection) -> None:
@@ -448,17 +450,9 @@ def check_kind(
         return headers.get(path, {}).get(column, kind.column(column).header_zh)
 
     key = kind.key_column
-    order = "ORDER BY _file_index, source_line"
     if key is not None:
-        duplicates = con.execute(
-            f"""SELECT source_file, source_line, "{key.name}", first_file, first_line FROM (
-                SELECT *, row_number() OVER w AS n,
-                       first_value(source_file) OVER w AS first_file,
-                       first_value(source_line) OVER w AS first_line
-                FROM "{stage_table}" WINDOW w AS (PARTITION BY "{key.name}" {order}))
-            WHERE n > 1 ORDER BY source_file, source_line"""
-        ).fetchall()
-        for path, line, value, first_file, first_line in duplicates:
+        repeats = _repeats(con, stage_table, [key.name])
+        for path, line, value, first_file, first_line in repeats:
             reports[path].add(
                 "error",
                 "validation.duplicate_key",
@@ -468,25 +462,16 @@ def check_kind(
                 first_path=first_file,
                 first_line=first_line,
             )
-        if duplicates:
+        if repeats:
+            con.execute("CREATE OR REPLACE TEMP TABLE repeated (source_file VARCHAR, line BIGINT)")
+            con.executemany("INSERT INTO repeated VALUES (?, ?)", [(r[0], r[1]) for r in repeats])
             con.execute(
-                f"""DELETE FROM "{stage_table}" WHERE (source_file, source_line) IN (
-                    SELECT (source_file, source_line) FROM (
-                        SELECT source_file, source_line, row_number() OVER (
-                            PARTITION BY "{key.name}" {order}) AS n FROM "{stage_table}")
-                    WHERE n > 1)"""
+                f"""DELETE FROM "{stage_table}" AS t USING repeated AS r
+                WHERE t.source_file = r.source_file AND t.source_line = r.line"""
             )
     else:
-        columns = ", ".join(f'"{c.name}"' for c in kind.columns)
-        exact = con.execute(
-            f"""SELECT source_file, source_line, first_file, first_line FROM (
-                SELECT source_file, source_line, row_number() OVER w AS n,
-                       first_value(source_file) OVER w AS first_file,
-                       first_value(source_line) OVER w AS first_line
-                FROM "{stage_table}" WINDOW w AS (PARTITION BY {columns} {order}))
-            WHERE n > 1 ORDER BY source_file, source_line"""
-        ).fetchall()
-        for path, line, first_file, first_line in exact:
+        names = [c.name for c in kind.columns]
+        for path, line, _, first_file, first_line in _repeats(con, stage_table, names):
             reports[path].add(
                 "warning",
                 "validation.exact_duplicate",
@@ -532,6 +517,35 @@ def check_kind(
             )
 
 
+def _repeats(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[str]
+) -> list[tuple[str, int, object, str, int]]:
+    """Rows equal on ``columns`` to an earlier row: (file, line, first column's value,
+    file and line of the first occurrence).
+
+    Candidates are found by grouping on a hash (cheap on a million rows); only rows in a
+    repeated group are then ordered and compared on the real values.
+    """
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    repeated = con.execute(
+        f'SELECT hash({quoted}) FROM "{table}" GROUP BY 1 HAVING count(*) > 1 LIMIT 1'
+    ).fetchone()
+    if repeated is None:
+        return []
+    return con.execute(
+        f"""WITH candidates AS (
+            SELECT * FROM "{table}" WHERE hash({quoted}) IN (
+                SELECT hash({quoted}) FROM "{table}" GROUP BY 1 HAVING count(*) > 1))
+        SELECT source_file, source_line, "{columns[0]}", first_file, first_line FROM (
+            SELECT *, row_number() OVER w AS n,
+                   first_value(source_file) OVER w AS first_file,
+                   first_value(source_line) OVER w AS first_line
+            FROM candidates
+            WINDOW w AS (PARTITION BY {quoted} ORDER BY source_file, source_line))
+        WHERE n > 1 ORDER BY source_file, source_line"""
+    ).fetchall()
+
+
 def _number_text(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
@@ -541,7 +555,7 @@ __all__ = [
     "FileReport",
     "Issue",
     "check_kind",
-    "create_stage",
+    "create_kind_table",
     "install_helpers",
     "map_headers",
     "stage_file",
