@@ -27,6 +27,7 @@ from campaign.formatting import (
     unit_label,
 )
 from campaign.i18n import t
+from campaign.views import movement_text
 
 theme.enable()
 
@@ -234,17 +235,6 @@ def status_heatmap(
     return alt.layer(cells, text).properties(width="container", height=alt.Step(ROW_STEP))
 
 
-def _movement_text(movement: object, lang: str) -> str:
-    if is_missing(movement):
-        return t("ui.movement.new", lang)
-    steps = int(movement)  # type: ignore[call-overload]
-    if steps > 0:
-        return t("ui.movement.up", lang, n=steps)
-    if steps < 0:
-        return t("ui.movement.down", lang, n=-steps)
-    return t("ui.movement.same", lang)
-
-
 def ranking_chart(
     ranking: pd.DataFrame, district_labels: Mapping[str, str], lang: str = "zh"
 ) -> alt.LayerChart:
@@ -259,7 +249,7 @@ def ranking_chart(
         for rank, d in zip(data["rank"], data["district"], strict=True)
     ]
     data["score_text"] = data["score"].map(lambda s: format_number(s, 1))
-    data["movement_text"] = data["movement"].map(lambda m: _movement_text(m, lang))
+    data["movement_text"] = data["movement"].map(lambda m: movement_text(m, lang))
     data["bar_text"] = data["score_text"] + "  " + data["movement_text"]
     data = data[["label", "score", "bar_text", "score_text", "movement_text"]]
     order = list(data["label"])

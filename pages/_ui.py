@@ -1,0 +1,358 @@
+"""Streamlit glue shared by ``dashboard.py`` and the page scripts.
+
+What lives here is only what needs Streamlit: the engine cache, the sync between the URL,
+the session and the sidebar widgets, the header, and a few layout helpers. The decisions
+(what a link means, what a card shows, how a table sorts) are in ``campaign``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from campaign import app_state, views
+from campaign.app_state import Notice, View, ViewOptions
+from campaign.contracts import CITY, DISTRICTS
+from campaign.formatting import format_month
+from campaign.i18n import t
+from campaign.kpi import KpiEngine
+from campaign.model import Filters, KpiDefinition, Scorecard
+from campaign.storage import Dataset, last_reported, load_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("campaign.dashboard")
+
+# Session keys: the view (the truth), what was last written to the URL, and the widgets.
+VIEW_KEY = "view"
+WRITTEN_KEY = "view_written"
+CONTEXT_KEY = "page_context"
+WIDGET_KEYS = {
+    "lang": "w_lang",
+    "year": "w_year",
+    "month": "w_month",
+    "district": "w_scope",
+    "kpi": "w_kpi",
+}
+
+
+def data_paths() -> tuple[Path, Path]:
+    """The data and queries folders: CAMPAIGN_DATA / CAMPAIGN_QUERIES, else the repo's own."""
+    data = Path(os.environ.get("CAMPAIGN_DATA") or "data")
+    queries = Path(os.environ.get("CAMPAIGN_QUERIES") or "queries")
+    return (ROOT / data).resolve(), (ROOT / queries).resolve()
+
+
+@st.cache_resource(show_spinner=False)
+def engine_for(data_dir: str, queries_dir: str) -> KpiEngine:
+    """One engine per data folder, shared by every session (it caches its own results)."""
+    return KpiEngine(Path(data_dir), Path(queries_dir))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def reported_months(data_dir: str, fingerprint: str) -> pd.DataFrame:
+    """The last month each district reported each kind; recomputed when the data changes."""
+    return last_reported(load_dataset(Path(data_dir)))
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Everything a page script needs, prepared by ``dashboard.py`` on every run."""
+
+    view: View
+    options: ViewOptions
+    engine: KpiEngine
+    dataset: Dataset
+    definitions: tuple[KpiDefinition, ...]
+    scorecard: Scorecard
+    pages: dict[str, st.Page]
+
+    @property
+    def lang(self) -> str:
+        return self.view.lang
+
+    @property
+    def filters(self) -> Filters:
+        return self.scorecard.filters
+
+    def t(self, key: str, **params: object) -> str:
+        return t(key, self.lang, **params)
+
+    def link(self, **changes: object) -> dict[str, str]:
+        """Query parameters of this view with ``changes`` (e.g. ``kpi=...``)."""
+        view = replace(self.view, **changes)
+        return app_state.view_query(view, with_kpi=view.kpi is not None)
+
+    def definition(self, kpi_id: str | None) -> KpiDefinition | None:
+        return next((d for d in self.definitions if d.id == kpi_id), None)
+
+
+FRAME_DONE_KEY = "frame_done"
+
+
+def context() -> PageContext:
+    """The context the frame prepared for this run (each page script starts with this).
+
+    Normally ``dashboard.py`` ran the frame and then this page. Streamlit has one exception:
+    because the page scripts live in ``pages/``, the first run of a freshly started server
+    treats that folder the old way and runs a requested page (say a deep link to ``/kpi``)
+    without ``dashboard.py``. The page then runs the frame itself, so the link still opens
+    with its sidebar, header and view.
+    """
+    if not st.session_state.pop(FRAME_DONE_KEY, False):
+        frame()
+        st.session_state.pop(FRAME_DONE_KEY, None)
+    return st.session_state[CONTEXT_KEY]
+
+
+def build_pages(lang: str) -> dict[str, st.Page]:
+    """The four pages, titled in the reader's language; the overview is the default."""
+    return {
+        "overview": st.Page(
+            "pages/overview.py",
+            title=t("ui.page.overview", lang),
+            icon=":material/dashboard:",
+            url_path="overview",
+            default=True,
+        ),
+        "kpi": st.Page(
+            "pages/kpi.py",
+            title=t("ui.page.kpi", lang),
+            icon=":material/query_stats:",
+            url_path="kpi",
+        ),
+        "districts": st.Page(
+            "pages/districts.py",
+            title=t("ui.page.districts", lang),
+            icon=":material/leaderboard:",
+            url_path="districts",
+        ),
+        "data": st.Page(
+            "pages/data_status.py",
+            title=t("ui.page.data", lang),
+            icon=":material/fact_check:",
+            url_path="data",
+        ),
+    }
+
+
+def frame() -> st.Page:
+    """Everything around a page; returns the page to run.
+
+    Opens the engine, reads the view from the URL or the session, declares the navigation,
+    draws the sidebar filters, writes the view back into the URL (so a copied link
+    reproduces it), asks the engine for the scorecard and draws the header.
+    """
+    st.set_page_config(
+        page_title=t("ui.app.title"),
+        page_icon=":material/monitoring:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    data_dir, queries_dir = data_paths()
+    try:
+        engine = engine_for(str(data_dir), str(queries_dir))
+        dataset = load_dataset(data_dir)
+        definitions = tuple(engine.definitions())
+        options = view_options(engine, definitions)
+    except Exception as exc:  # no engine, no pages: say what is wrong, not a traceback
+        log.exception("cannot open the data folder")
+        st.error(t("ui.error.no_engine", path=str(data_dir)), icon=":material/error:")
+        with st.expander(t("ui.error.details")):
+            st.code(f"{type(exc).__name__}: {exc}", language=None)
+        st.stop()
+
+    view, notices = sync_view(options)
+    pages = build_pages(view.lang)
+    page = st.navigation(list(pages.values()), position="top")
+    sidebar(view, options)
+    write_query(view, with_kpi=page.url_path == pages["kpi"].url_path)
+
+    filters = engine.resolve(year=view.year, as_of=view.as_of, district=view.district)
+    ctx = PageContext(
+        view=view,
+        options=options,
+        engine=engine,
+        dataset=dataset,
+        definitions=definitions,
+        scorecard=engine.scorecard(filters),
+        pages=pages,
+    )
+    st.session_state[CONTEXT_KEY] = ctx
+    st.session_state[FRAME_DONE_KEY] = True
+    header(ctx, page.title, notices)
+    return page
+
+
+def view_options(engine: KpiEngine, definitions: tuple[KpiDefinition, ...]) -> ViewOptions:
+    default = engine.default_filters()
+    return app_state.options_for(
+        default, first_year=default.year - 1, kpi_ids=[d.id for d in definitions]
+    )
+
+
+# ---------------------------------------------------------------- URL ↔ session ↔ widgets
+
+
+def sync_view(options: ViewOptions) -> tuple[View, list[Notice]]:
+    """The view for this run: from the URL when it decides (a link), else from the session.
+
+    Afterwards the widgets' session keys hold the view, so the sidebar shows it.
+    """
+    state = st.session_state
+    query = st.query_params.to_dict()
+    notices: list[Notice] = []
+    if app_state.url_decides(query, state.get(WRITTEN_KEY)):
+        view, notices = app_state.parse_view(query, options)
+        if app_state.PARAM_KPI not in query and VIEW_KEY in state:
+            view = replace(view, kpi=state[VIEW_KEY].kpi)  # a link without a KPI keeps ours
+    else:
+        view = state.get(VIEW_KEY) or app_state.default_view(options)
+    view = app_state.clamp_view(view, options)
+    state[VIEW_KEY] = view
+    for field, key in WIDGET_KEYS.items():
+        value = getattr(view, field)
+        state[key] = CITY if field == "district" and value is None else value
+    return view, notices
+
+
+def _widget_changed(field: str) -> None:
+    value = st.session_state[WIDGET_KEYS[field]]
+    if field == "district":
+        value = None if value == CITY else value
+    if value is None and field in ("lang", "year", "month", "kpi"):
+        return  # a cleared widget keeps the view as it was
+    st.session_state[VIEW_KEY] = replace(st.session_state[VIEW_KEY], **{field: value})
+
+
+def write_query(view: View, with_kpi: bool) -> None:
+    """Put the view in the address bar (only when it differs, to avoid needless updates)."""
+    query = app_state.view_query(view, with_kpi=with_kpi)
+    if app_state.normalise_query(st.query_params.to_dict()) != query:
+        st.query_params.from_dict(query)
+    st.session_state[WRITTEN_KEY] = query
+
+
+def sidebar(view: View, options: ViewOptions) -> None:
+    """The filters every page shares: language, year, as-of month, scope."""
+    lang = view.lang
+    with st.sidebar:
+        st.markdown(f"### {t('ui.app.title', lang)}")
+        st.segmented_control(
+            t("ui.filter.language", lang),
+            ["zh", "en"],
+            format_func=lambda code: t(f"ui.lang.{code}", lang),
+            key=WIDGET_KEYS["lang"],
+            required=True,
+            on_change=_widget_changed,
+            args=("lang",),
+        )
+        st.selectbox(
+            t("ui.filter.year", lang),
+            options.years,
+            format_func=lambda year: t("ui.year", lang, year=year),
+            key=WIDGET_KEYS["year"],
+            on_change=_widget_changed,
+            args=("year",),
+        )
+        st.selectbox(
+            t("ui.filter.month", lang),
+            options.months(view.year),
+            format_func=lambda month: format_month(date(view.year, month, 1), lang),
+            key=WIDGET_KEYS["month"],
+            on_change=_widget_changed,
+            args=("month",),
+        )
+        st.selectbox(
+            t("ui.filter.scope", lang),
+            [CITY, *options.districts],
+            format_func=lambda scope: views.scope_label(scope, lang),
+            key=WIDGET_KEYS["district"],
+            on_change=_widget_changed,
+            args=("district",),
+        )
+        st.caption(t("ui.filter.share", lang))
+
+
+def kpi_selector(ctx: PageContext) -> str | None:
+    """The KPI chooser of the detail page (its value is in the URL as ``kpi``)."""
+    labels = views.kpi_options(ctx.definitions, ctx.lang)
+    if not labels:
+        return None
+    return st.selectbox(
+        ctx.t("ui.kpi.select"),
+        list(labels),
+        format_func=lambda kpi_id: labels.get(kpi_id, kpi_id),
+        key=WIDGET_KEYS["kpi"],
+        on_change=_widget_changed,
+        args=("kpi",),
+    )
+
+
+# ---------------------------------------------------------------- header and helpers
+
+
+def header(ctx: PageContext, title: str, notices: list[Notice]) -> None:
+    """Title, as-of date, 序时进度, scope, freshness, and warnings every page shows."""
+    lang = ctx.lang
+    st.html(views.PAGE_CSS)
+    reported = reported_months(str(ctx.dataset.data_dir), ctx.dataset.fingerprint)
+    top = views.header(
+        ctx.scorecard,
+        ctx.dataset.built_at,
+        views.newest_month(reported),
+        ctx.dataset.rows_excluded,
+        ctx.dataset.build_error,
+        lang,
+    )
+    st.title(title, anchor=False)
+    facts = "".join(f"<span>{views.html.escape(f)}</span>" for f in top.facts)
+    st.html(
+        f'<div class="kh-facts">{facts}</div>'
+        f'<div class="kh-fresh">{views.html.escape(top.freshness)}</div>'
+    )
+    for notice in notices:
+        st.warning(t(notice.key, lang, **notice.params), icon=":material/link_off:")
+    if top.build_error:
+        st.error(t("ui.header.build_error", lang), icon=":material/sync_problem:")
+    if top.excluded_text:
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.warning(top.excluded_text, icon=":material/warning:")
+            st.page_link(
+                ctx.pages["data"],
+                label=t("ui.header.excluded_link", lang),
+                icon=":material/arrow_forward:",
+                query_params=ctx.link(kpi=None),
+            )
+
+
+def chart(figure: alt.TopLevelMixin) -> None:
+    """A chart in the campaign theme (not Streamlit's), as wide as its column."""
+    st.altair_chart(figure, theme=None, width="stretch")
+
+
+@contextmanager
+def section(ctx: PageContext) -> Iterator[None]:
+    """Run one part of a page; if it fails, say so briefly and let the rest of the page render.
+
+    The traceback goes to the server log, not the screen.
+    """
+    try:
+        yield
+    except Exception as exc:  # Streamlit's stop/rerun are BaseExceptions and pass through
+        log.exception("page section failed")
+        st.error(ctx.t("ui.error.page"), icon=":material/error:")
+        with st.expander(ctx.t("ui.error.details")):
+            st.code(f"{type(exc).__name__}: {exc}", language=None)
+
+
+def districts_of(options: ViewOptions) -> tuple[str, ...]:
+    return options.districts or DISTRICTS

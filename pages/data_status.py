@@ -1,0 +1,45 @@
+"""数据状态 Data status: rows per extract kind, who reported which month, validation issues."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from campaign import views
+from campaign.formatting import format_month
+from pages import _ui
+
+ctx = _ui.context()
+files = ctx.dataset.files
+
+with _ui.section(ctx):
+    st.subheader(ctx.t("ui.data.kinds_title"), anchor=False)
+    if not files:
+        st.info(ctx.t("ui.data.no_files"), icon=":material/info:")
+    st.dataframe(views.kind_summary(files, ctx.lang), hide_index=True, width="stretch")
+
+with _ui.section(ctx):
+    st.subheader(ctx.t("ui.data.last_title"), anchor=False)
+    due = format_month(ctx.filters.as_of, ctx.lang)
+    st.caption(ctx.t("ui.data.last_legend", month=due))
+    reported = _ui.reported_months(str(ctx.dataset.data_dir), ctx.dataset.fingerprint)
+    texts, states = views.reporting_grid(
+        reported, ctx.filters.as_of, ctx.options.districts, ctx.lang
+    )
+    st.html(views.grid_html(texts, states, ctx.t("ui.col.district")))
+
+with _ui.section(ctx):
+    st.subheader(ctx.t("ui.data.issues_title"), anchor=False)
+    errors = views.issues_frame(files, "error", ctx.lang)
+    warnings = views.issues_frame(files, "warning", ctx.lang)
+    error_tab, warning_tab = st.tabs(
+        [
+            ctx.t("ui.data.errors_tab", n=f"{len(errors):,}"),
+            ctx.t("ui.data.warnings_tab", n=f"{len(warnings):,}"),
+        ]
+    )
+    for tab, frame in ((error_tab, errors), (warning_tab, warnings)):
+        with tab:
+            if frame.empty:
+                st.caption(ctx.t("ui.data.no_issues"))
+            else:
+                st.dataframe(frame, hide_index=True, width="stretch")

@@ -1,0 +1,66 @@
+"""指标详情 KPI detail: one KPI's progress, months, districts and definition."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from campaign import charts, views
+from pages import _ui
+
+ctx = _ui.context()
+kpi_id = _ui.kpi_selector(ctx)
+definition = ctx.definition(kpi_id)
+if definition is None:
+    st.info(ctx.t("ui.kpi.none"), icon=":material/info:")
+    st.stop()
+
+result = next((r for r in ctx.scorecard.results if r.kpi.id == kpi_id), None)
+error = next((e for e in ctx.scorecard.errors if e.kpi_id == kpi_id), None)
+scope = views.scope_label(ctx.filters.district, ctx.lang)
+
+if error is not None:
+    st.html(views.error_card_html(error, definition.name(ctx.lang), ctx.lang))
+    st.code(f"{error.where()}\n{error.text(ctx.lang)}", language=None)
+elif result is not None:
+    with _ui.section(ctx):
+        st.html(views.status_pill(result.status, ctx.lang))
+        figures = views.detail_figures(result, ctx.lang)
+        for column, figure in zip(st.columns(len(figures)), figures, strict=True):
+            column.metric(figure.label, figure.value)
+        if definition.is_level:
+            st.caption(ctx.t("ui.kpi.level_note"))
+
+    with _ui.section(ctx):
+        monthly = ctx.engine.monthly(kpi_id, ctx.filters)
+        if monthly is None or monthly.empty or monthly["value"].isna().all():
+            st.info(
+                ctx.t("ui.kpi.no_monthly", scope=scope, year=ctx.filters.year),
+                icon=":material/info:",
+            )
+        else:
+            left, right = st.columns(2)
+            with left:
+                st.subheader(ctx.t("ui.kpi.chart_cumulative"), anchor=False)
+                _ui.chart(charts.cumulative_chart(monthly, definition.unit, ctx.lang))
+            with right:
+                st.subheader(ctx.t("ui.kpi.chart_monthly"), anchor=False)
+                _ui.chart(
+                    charts.monthly_chart(monthly, definition.unit, ctx.filters.year, ctx.lang)
+                )
+
+    with _ui.section(ctx):
+        st.subheader(ctx.t("ui.kpi.districts_title"), anchor=False)
+        table = views.results_frame(ctx.engine.district_results(kpi_id, ctx.filters), ctx.lang)
+        if table.empty:
+            st.info(ctx.t("ui.kpi.no_districts"), icon=":material/info:")
+        else:
+            st.html(views.results_table_html(table))
+
+st.subheader(ctx.t("ui.kpi.definition"), anchor=False)
+st.caption(ctx.t("ui.kpi.as_written"))
+st.markdown(
+    f"**{ctx.t('ui.kpi.description')}**：{definition.description}  \n"
+    f"**{ctx.t('ui.kpi.owner')}**：{definition.owner}  \n"
+    f"**{ctx.t('ui.kpi.file')}**：`{definition.path.name}`"
+)
+st.code(definition.sql, language="sql")

@@ -1,0 +1,51 @@
+"""总览 Overview: how many KPIs are in each status, then one card per KPI by domain."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from campaign import views
+from pages import _ui
+
+ctx = _ui.context()
+scorecard = ctx.scorecard
+CARDS_PER_ROW = 3
+
+with _ui.section(ctx):
+    counts = views.status_counts(scorecard.results)
+    st.subheader(ctx.t("ui.overview.status_title"), anchor=False)
+    for column, (status, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
+        column.html(views.status_count_html(status, count, ctx.lang))
+    if scorecard.errors:
+        st.caption(ctx.t("ui.overview.errors_count", n=len(scorecard.errors)))
+
+groups = views.card_groups(scorecard, ctx.definitions, ctx.lang)
+if not groups:
+    st.info(ctx.t("ui.overview.empty"), icon=":material/info:")
+
+for group in groups:
+    with _ui.section(ctx):
+        if group.title:
+            st.subheader(group.title, anchor=False)
+        items = [("error", e) for e in group.errors] + [("card", c) for c in group.cards]
+        for start in range(0, len(items), CARDS_PER_ROW):
+            row = st.columns(CARDS_PER_ROW)
+            for column, (kind, item) in zip(
+                row, items[start : start + CARDS_PER_ROW], strict=False
+            ):
+                with column.container(border=True):
+                    if kind == "error":
+                        definition = ctx.definition(item.kpi_id)
+                        name = definition.name(ctx.lang) if definition else None
+                        st.html(views.error_card_html(item, name, ctx.lang))
+                        with st.expander(ctx.t("ui.card.error_details")):
+                            st.code(f"{item.where()}\n{item.text(ctx.lang)}", language=None)
+                    else:
+                        st.page_link(
+                            ctx.pages["kpi"],
+                            label=f"**{item.name}**",
+                            icon=":material/arrow_forward:",
+                            icon_position="right",
+                            query_params=ctx.link(kpi=item.kpi_id),
+                        )
+                        st.html(item.html)
