@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import itertools
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from campaign.cli import main
+from campaign.contracts import DISTRICTS, KINDS_BY_ID
 from campaign.storage import Dataset, load_dataset
 
 FIN_HEADER_ZH = "日期,区市,企业名称,金融机构,融资方式,金额（万元）"
@@ -429,14 +435,6 @@ def test_validate_text_report_names_file_line_column_and_reason(tmp_path, capsys
 
 # --- Property: a valid row in any accepted spelling reads back equal -------------------------
 
-import csv  # noqa: E402
-import io  # noqa: E402
-import itertools  # noqa: E402
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from campaign.contracts import DISTRICTS, KINDS_BY_ID  # noqa: E402
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _counter = itertools.count()
