@@ -253,9 +253,17 @@ def ranking_chart(
     data["bar_text"] = data["score_text"] + "  " + data["movement_text"]
     data = data[["label", "score", "bar_text", "score_text", "movement_text"]]
     order = list(data["label"])
+    top = data["score"].max()
+    top = float(top) if not is_missing(top) and top > 0 else 1.0
     base = alt.Chart(data).encode(
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, grid=False)),
-        x=alt.X("score:Q", title=t("ui.axis.score", lang), axis=alt.Axis(grid=False, labels=False)),
+        x=alt.X(
+            "score:Q",
+            title=t("ui.axis.score", lang),
+            axis=alt.Axis(grid=False, labels=False),
+            # Room to the right of the longest bar for its score and movement text.
+            scale=alt.Scale(domain=[0, top * 1.4], nice=False),
+        ),
         tooltip=[
             alt.Tooltip("label:N", title=t("ui.col.district", lang)),
             alt.Tooltip("score_text:N", title=t("ui.col.score", lang)),

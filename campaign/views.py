@@ -354,6 +354,16 @@ def detail_figures(result: KpiResult, lang: str = "zh") -> list[Figure]:
     return figures
 
 
+def figures_html(figures: Sequence[Figure]) -> str:
+    """The headline figures side by side, wrapping on narrow screens (never truncated)."""
+    items = "".join(
+        f'<div class="kf"><div class="kf-label">{html.escape(f.label)}</div>'
+        f'<div class="kf-value">{html.escape(f.value)}</div></div>'
+        for f in figures
+    )
+    return f'<div class="kf-row">{items}</div>'
+
+
 def kpi_options(definitions: Sequence[KpiDefinition], lang: str = "zh") -> dict[str, str]:
     """``{kpi_id: "领域 · 名称"}`` for the KPI chooser, in display order."""
     return {d.id: f"{domain_label(d.domain, lang)} · {d.name(lang)}" for d in definitions}
@@ -407,8 +417,28 @@ def kind_summary(files: Iterable[object], lang: str = "zh") -> pd.DataFrame:
             "warnings",
         )
     ]
-    rows = [[kind_label(kind, lang), *numbers] for kind, numbers in totals.items()]
+    rows = [
+        [kind_label(kind, lang), *(f"{n:,}" for n in numbers)] for kind, numbers in totals.items()
+    ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def table_html(frame: pd.DataFrame, numeric_from: int = 1) -> str:
+    """A plain HTML table of display strings; columns from ``numeric_from`` align right."""
+    head = "".join(
+        f"<th{' class=kt-num' if i >= numeric_from else ''}>{html.escape(str(c))}</th>"
+        for i, c in enumerate(frame.columns)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td{' class=kt-num' if i >= numeric_from else ''}>{html.escape(str(v))}</td>"
+            for i, v in enumerate(row)
+        )
+        + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    return f'<table class="kt"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def reporting_grid(
@@ -493,8 +523,8 @@ def issues_frame(files: Iterable[object], severity: str, lang: str = "zh") -> pd
 
 PAGE_CSS = f"""
 <style>
-html, body, [class*="st-"], .stMarkdown, .stApp {{ font-family: {theme.FONT_STACK}; }}
-.stApp {{ font-size: 17px; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 4.5rem; padding-bottom: 2rem; }}
+.kc, .kt, .kh-facts, .kh-fresh, .kc-count, .kf-row {{ font-family: {theme.FONT_STACK}; }}
 .kc {{ display: flex; flex-direction: column; gap: 4px; }}
 .kc-pill {{ display: inline-block; align-self: flex-start; padding: 1px 10px; border-radius: 12px;
   font-size: 15px; font-weight: 600; white-space: nowrap; }}
@@ -516,8 +546,12 @@ html, body, [class*="st-"], .stMarkdown, .stApp {{ font-family: {theme.FONT_STAC
 .kt {{ border-collapse: collapse; width: 100%; font-size: 15px; }}
 .kt th, .kt td {{ padding: 5px 10px; border-bottom: 1px solid {theme.GRID_COLOR};
   text-align: left; white-space: nowrap; }}
+.kt .kt-num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .kt thead th {{ color: {theme.MUTED_COLOR}; font-weight: 600; }}
 .kt-grid td {{ text-align: center; }}
+.kf-row {{ display: flex; flex-wrap: wrap; gap: 8px 36px; margin: 4px 0 8px 0; }}
+.kf-label {{ font-size: 15px; color: {theme.MUTED_COLOR}; }}
+.kf-value {{ font-size: 26px; font-weight: 700; color: {theme.TEXT_COLOR}; white-space: nowrap; }}
 .kh-facts {{ display: flex; flex-wrap: wrap; gap: 4px 24px; font-size: 18px; font-weight: 600; }}
 .kh-fresh {{ font-size: 14px; color: {theme.MUTED_COLOR}; }}
 </style>

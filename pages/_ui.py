@@ -313,7 +313,7 @@ def header(ctx: PageContext, title: str, notices: list[Notice]) -> None:
         ctx.dataset.build_error,
         lang,
     )
-    st.title(title, anchor=False)
+    st.header(title, anchor=False)
     facts = "".join(f"<span>{views.html.escape(f)}</span>" for f in top.facts)
     st.html(
         f'<div class="kh-facts">{facts}</div>'
@@ -356,3 +356,8 @@ def section(ctx: PageContext) -> Iterator[None]:
 
 def districts_of(options: ViewOptions) -> tuple[str, ...]:
     return options.districts or DISTRICTS
+
+
+def heading(text: str) -> None:
+    """A section heading, smaller than Streamlit's subheader so a screen holds more."""
+    st.markdown(f"#### {text}")

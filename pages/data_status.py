@@ -12,13 +12,13 @@ ctx = _ui.context()
 files = ctx.dataset.files
 
 with _ui.section(ctx):
-    st.subheader(ctx.t("ui.data.kinds_title"), anchor=False)
+    _ui.heading(ctx.t("ui.data.kinds_title"))
     if not files:
         st.info(ctx.t("ui.data.no_files"), icon=":material/info:")
-    st.dataframe(views.kind_summary(files, ctx.lang), hide_index=True, width="stretch")
+    st.html(views.table_html(views.kind_summary(files, ctx.lang)))
 
 with _ui.section(ctx):
-    st.subheader(ctx.t("ui.data.last_title"), anchor=False)
+    _ui.heading(ctx.t("ui.data.last_title"))
     due = format_month(ctx.filters.as_of, ctx.lang)
     st.caption(ctx.t("ui.data.last_legend", month=due))
     reported = _ui.reported_months(str(ctx.dataset.data_dir), ctx.dataset.fingerprint)
@@ -28,7 +28,7 @@ with _ui.section(ctx):
     st.html(views.grid_html(texts, states, ctx.t("ui.col.district")))
 
 with _ui.section(ctx):
-    st.subheader(ctx.t("ui.data.issues_title"), anchor=False)
+    _ui.heading(ctx.t("ui.data.issues_title"))
     errors = views.issues_frame(files, "error", ctx.lang)
     warnings = views.issues_frame(files, "warning", ctx.lang)
     error_tab, warning_tab = st.tabs(

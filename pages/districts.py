@@ -16,7 +16,7 @@ with _ui.section(ctx):
 
 if filters.district is not None:
     with _ui.section(ctx):
-        st.subheader(ctx.t("ui.districts.profile_title", district=labels[filters.district]))
+        _ui.heading(ctx.t("ui.districts.profile_title", district=labels[filters.district]))
         mine = ranking[ranking["district"] == filters.district]
         if mine.empty:
             st.caption(ctx.t("ui.districts.profile_unranked"))
@@ -36,7 +36,7 @@ else:
     st.info(ctx.t("ui.districts.pick_district"), icon=":material/info:")
 
 with _ui.section(ctx):
-    st.subheader(ctx.t("ui.districts.ranking_title"), anchor=False)
+    _ui.heading(ctx.t("ui.districts.ranking_title"))
     if ranking.empty:
         st.info(ctx.t("ui.districts.no_ranking"), icon=":material/info:")
     else:
@@ -44,7 +44,7 @@ with _ui.section(ctx):
         _ui.chart(charts.ranking_chart(ranking, labels, ctx.lang))
 
 with _ui.section(ctx):
-    st.subheader(ctx.t("ui.districts.heatmap_title"), anchor=False)
+    _ui.heading(ctx.t("ui.districts.heatmap_title"))
     matrix = ctx.engine.status_matrix(filters)
     if matrix.empty:
         st.info(ctx.t("ui.districts.no_matrix"), icon=":material/info:")

@@ -24,9 +24,7 @@ if error is not None:
 elif result is not None:
     with _ui.section(ctx):
         st.html(views.status_pill(result.status, ctx.lang))
-        figures = views.detail_figures(result, ctx.lang)
-        for column, figure in zip(st.columns(len(figures)), figures, strict=True):
-            column.metric(figure.label, figure.value)
+        st.html(views.figures_html(views.detail_figures(result, ctx.lang)))
         if definition.is_level:
             st.caption(ctx.t("ui.kpi.level_note"))
 
@@ -40,23 +38,23 @@ elif result is not None:
         else:
             left, right = st.columns(2)
             with left:
-                st.subheader(ctx.t("ui.kpi.chart_cumulative"), anchor=False)
+                _ui.heading(ctx.t("ui.kpi.chart_cumulative"))
                 _ui.chart(charts.cumulative_chart(monthly, definition.unit, ctx.lang))
             with right:
-                st.subheader(ctx.t("ui.kpi.chart_monthly"), anchor=False)
+                _ui.heading(ctx.t("ui.kpi.chart_monthly"))
                 _ui.chart(
                     charts.monthly_chart(monthly, definition.unit, ctx.filters.year, ctx.lang)
                 )
 
     with _ui.section(ctx):
-        st.subheader(ctx.t("ui.kpi.districts_title"), anchor=False)
+        _ui.heading(ctx.t("ui.kpi.districts_title"))
         table = views.results_frame(ctx.engine.district_results(kpi_id, ctx.filters), ctx.lang)
         if table.empty:
             st.info(ctx.t("ui.kpi.no_districts"), icon=":material/info:")
         else:
             st.html(views.results_table_html(table))
 
-st.subheader(ctx.t("ui.kpi.definition"), anchor=False)
+_ui.heading(ctx.t("ui.kpi.definition"))
 st.caption(ctx.t("ui.kpi.as_written"))
 st.markdown(
     f"**{ctx.t('ui.kpi.description')}**：{definition.description}  \n"

@@ -13,7 +13,7 @@ CARDS_PER_ROW = 3
 
 with _ui.section(ctx):
     counts = views.status_counts(scorecard.results)
-    st.subheader(ctx.t("ui.overview.status_title"), anchor=False)
+    _ui.heading(ctx.t("ui.overview.status_title"))
     for column, (status, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
         column.html(views.status_count_html(status, count, ctx.lang))
     if scorecard.errors:
@@ -26,7 +26,7 @@ if not groups:
 for group in groups:
     with _ui.section(ctx):
         if group.title:
-            st.subheader(group.title, anchor=False)
+            _ui.heading(group.title)
         items = [("error", e) for e in group.errors] + [("card", c) for c in group.cards]
         for start in range(0, len(items), CARDS_PER_ROW):
             row = st.columns(CARDS_PER_ROW)

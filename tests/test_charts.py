@@ -120,7 +120,7 @@ def test_cumulative_chart_has_actual_pacing_and_projection_told_apart_by_dash():
 
 def test_english_cumulative_chart_scales_yi_to_billions():
     rows = data_rows(spec(charts.cumulative_chart(monthly_frame(), "亿元", "en")))
-    september = next(r for r in rows if r["month"] == 9 and r["series"] == "Actual (cumulative)")
+    september = next(r for r in rows if r["month"] == 9 and r["series"] == "Actual")
     # 45 亿元 = CNY 4.5 bn
     assert september["value"] == pytest.approx(4.5)
     assert september["month_label"] == "Sep"

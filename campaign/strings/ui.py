@@ -196,7 +196,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This KPI is a level (a rate or a stock): it is not paced over the year.",
     },
     # Chart series, axes and tooltips
-    "ui.series.actual": {"zh": "累计完成", "en": "Actual (cumulative)"},
+    "ui.series.actual": {"zh": "累计完成", "en": "Actual"},
     "ui.series.pacing": {"zh": "序时目标", "en": "Pro-rata target"},
     "ui.series.projection": {"zh": "年末预计", "en": "Projection"},
     "ui.series.target": {"zh": "年度目标", "en": "Annual target"},
