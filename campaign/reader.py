@@ -23,7 +23,8 @@ import io
 import os
 import tempfile
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -41,20 +42,36 @@ class UnreadableFile(Exception):
         self.params = params
 
 
-@dataclass(frozen=True)
+@dataclass
 class RawTable:
-    """A file loaded as raw text into ``table`` of a DuckDB connection."""
+    """A file's cells as a DuckDB FROM item of ``c0, c1, ...`` VARCHAR columns.
 
-    table: str
+    Either a temporary table with a ``_line`` column (``positional`` False), or, on the fast
+    path, a ``read_csv(...)`` call whose rows are numbered by their position: a query that
+    keeps insertion order materialises it, and row ``rowid`` is on line ``rowid + 2``.  That
+    holds only if the result has ``expected_rows`` rows (otherwise a record spanned lines or
+    a blank line was skipped) and the read did not fail; when it does not hold, ``exact()``
+    reads the file again with exact line numbers.
+    """
+
+    source: str
     headers: tuple[str, ...]
     encoding: str
-    rows: int
     # Rows whose number of fields differs from the header's: (line, fields found, excluded).
     # Short rows are kept with the missing cells empty; rows with data beyond the header's
-    # last column cannot be placed and are excluded (not in ``table``).
+    # last column cannot be placed and are excluded (not in ``source``).
     ragged_rows: tuple[tuple[int, int, bool], ...] = ()
-    # SQL giving a row's line in the file: the fast path numbers rows by their position.
-    line_sql: str = "_line"
+    positional: bool = False
+    expected_rows: int | None = None
+    exact: Callable[[], RawTable] | None = None
+    temporary_files: list[Path] = field(default_factory=list)
+
+    def close(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Drop the temporary table and files behind this source."""
+        if not self.positional:
+            con.execute(f"DROP TABLE IF EXISTS {self.source}")
+        for path in self.temporary_files:
+            path.unlink(missing_ok=True)
 
 
 def normalise_header(text: str) -> str:
@@ -100,7 +117,10 @@ def _count_lines(data: bytes) -> int:
 
 
 def read_extract(path: Path, con: duckdb.DuckDBPyConnection, table: str) -> RawTable:
-    """Load ``path`` (CSV or XLSX) into ``table`` as ``(_line BIGINT, c0.. VARCHAR)``."""
+    """Open ``path`` (CSV or XLSX) as raw text cells; see :class:`RawTable`.
+
+    The caller closes the result (``raw.close(con)``).
+    """
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(path, con, table)
     return _read_csv(path, con, table)
@@ -125,56 +145,41 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str) -> RawTabl
     if not any(headers):
         raise UnreadableFile("validation.empty_file")
 
-    fast = _read_csv_fast(path, data, text, encoding, delimiter, headers, con, table)
-    if fast is not None:
-        return fast
-    if text is None:
-        text = data.decode(encoding)
-    return _read_csv_exact(text, encoding, delimiter, headers, con, table)
+    def exact() -> RawTable:
+        return _read_csv_exact(
+            text if text is not None else data.decode(encoding),
+            encoding,
+            delimiter,
+            headers,
+            con,
+            table,
+        )
 
-
-def _read_csv_fast(
-    path: Path,
-    data: bytes,
-    text: str | None,
-    encoding: str,
-    delimiter: str,
-    headers: list[str],
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-) -> RawTable | None:
-    """DuckDB's reader; None when its rows cannot be mapped to lines exactly."""
     if b'"' not in data and (b"\n\n" in data or b"\n\r\n" in data):
-        return None  # blank lines: DuckDB skips them, so rows would not map to lines
+        return exact()  # blank lines: DuckDB skips them, so positions would not be lines
     source = path
-    tmp: Path | None = None
+    temporary: list[Path] = []
     if encoding not in ("utf-8", "utf-8-sig"):
         fd, name = tempfile.mkstemp(suffix=".csv", prefix="campaign-utf8-")
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             out.write(text if text is not None else data.decode(encoding))
-        tmp = source = Path(name)
-    width = len(headers)
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+        source = Path(name)
+        temporary.append(source)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers))) + "}"
+    quoted_path = str(source).replace("'", "''")
     delim_sql = delimiter.replace("'", "''")
-    try:
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE "{table}" AS
-            SELECT * FROM read_csv(?, header = false, skip = 1, auto_detect = false,
-                columns = {columns}, delim = '{delim_sql}', quote = '"', escape = '"')""",
-            [str(source)],
-        )
-        rows = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-        if rows != _count_lines(data) - 1:
-            con.execute(f'DROP TABLE "{table}"')
-            return None
-        # The table keeps the file's order, so its rowid is the record's position.
-        return RawTable(table, tuple(headers), encoding, rows, line_sql="CAST(rowid + 2 AS BIGINT)")
-    except duckdb.Error:
-        con.execute(f'DROP TABLE IF EXISTS "{table}"')
-        return None
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+    return RawTable(
+        source=(
+            f"read_csv('{quoted_path}', header = false, skip = 1, auto_detect = false, "
+            f"columns = {columns}, delim = '{delim_sql}', quote = '\"', escape = '\"')"
+        ),
+        headers=tuple(headers),
+        encoding=encoding,
+        positional=True,
+        expected_rows=_count_lines(data) - 1,
+        exact=exact,
+        temporary_files=temporary,
+    )
 
 
 def _read_csv_exact(
@@ -211,7 +216,7 @@ def _read_csv_exact(
     for i in range(width):
         frame[f"c{i}"] = pd.array(cells[i], dtype="object")
     _store_frame(con, table, frame, width)
-    return RawTable(table, tuple(headers), encoding, len(lines), tuple(ragged))
+    return RawTable(f'"{table}"', tuple(headers), encoding, tuple(ragged))
 
 
 def _store_frame(
@@ -286,4 +291,4 @@ def _read_xlsx(path: Path, con: duckdb.DuckDBPyConnection, table: str) -> RawTab
     for i in range(width):
         frame[f"c{i}"] = pd.array([r[i] for r in rows], dtype="object")
     _store_frame(con, table, frame, width)
-    return RawTable(table, tuple(headers), "xlsx", len(lines), tuple(ragged))
+    return RawTable(f'"{table}"', tuple(headers), "xlsx", tuple(ragged))

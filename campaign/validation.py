@@ -232,25 +232,28 @@ def _column_rules(col: Column, i: int) -> tuple[str, list[_Rule]]:
             rules.append(_Rule(i, f"v{i} <> floor(v{i})", "error", "validation.not_integer"))
     elif col.type == "bool":
         lowered = f"lower(ascii_text({text}))"
-        true_list = ", ".join(_sql_text(w) for w in TRUE_WORDS)
-        false_list = ", ".join(_sql_text(w) for w in FALSE_WORDS)
-        value = (
-            f"CASE WHEN {lowered} IN ({true_list}) THEN TRUE "
-            f"WHEN {lowered} IN ({false_list}) THEN FALSE END"
-        )
+        true_list = " ".join(f"WHEN {_sql_text(w)} THEN TRUE" for w in TRUE_WORDS)
+        false_list = " ".join(f"WHEN {_sql_text(w)} THEN FALSE" for w in FALSE_WORDS)
+        value = f"CASE {lowered} {true_list} {false_list} END"
         rules.append(_Rule(i, f"{present} AND v{i} IS NULL", "error", "validation.not_boolean"))
     elif col.is_district:
-        value = f"d{i}.official"
+        folded = f"replace(replace({text}, ' ', ''), '\u3000', '')"
+        # A CASE chain, not a join or an IN list (which DuckDB turns into a join): joins
+        # need not keep row order, and the fast path's line numbers rest on that order.
+        spellings = " ".join(
+            f"WHEN {_sql_text(k)} THEN {_sql_text(v)}" for k, v in sorted(district_lookup().items())
+        )
+        value = f"CASE {folded} {spellings} END"
         rules.append(
             _Rule(i, f"{present} AND v{i} IS NULL", "error", "validation.unknown_district")
         )
     elif col.allowed:
         value = text
-        allowed = ", ".join(_sql_text(a) for a in col.allowed)
+        allowed = " OR ".join(f"v{i} = {_sql_text(a)}" for a in col.allowed)
         rules.append(
             _Rule(
                 i,
-                f"{present} AND v{i} NOT IN ({allowed})",
+                f"{present} AND NOT ({allowed})",
                 "error",
                 "validation.not_allowed",
                 (("allowed", "/".join(col.allowed)),),
@@ -270,11 +273,11 @@ def _conditional_rules(mapped: list[_MappedColumn]) -> list[_Rule]:
             continue
         other, values = m.column.required_when
         j = index_of[other]
-        listed = ", ".join(_sql_text(v) for v in values)
+        listed = " OR ".join(f"t{j} = {_sql_text(v)}" for v in values)
         rules.append(
             _Rule(
                 i,
-                f"t{i} IS NULL AND t{j} IN ({listed})",
+                f"t{i} IS NULL AND ({listed})",
                 "error",
                 "validation.required_when",
                 (("other", mapped[j].header), ("values", "/".join(values))),
@@ -289,131 +292,169 @@ def stage_file(
     path: Path,
     report: FileReport,
     file_index: int,
-    stage_table: str,
+    table: str,
 ) -> dict[str, str]:
-    """Read, check and append one file's valid rows to ``stage_table``; fill ``report``.
+    """Read, check and append one file's valid rows to ``table``; fill ``report``.
 
     Returns how the file spells each column's header (canonical name → header).
     """
-    raw_table = f"raw_{file_index}"
     try:
-        # The raw table must keep the file's order: its rowid is the record's position.
-        con.execute("SET preserve_insertion_order = true")
-        raw = read_extract(path, con, raw_table)
-        # From here every row carries its line, so order no longer matters (and costs).
-        con.execute("SET preserve_insertion_order = false")
+        raw = read_extract(path, con, f"raw_{file_index}")
     except UnreadableFile as exc:
         report.add("error", exc.key, **exc.params)
         return {}
     report.encoding = raw.encoding
+    opened = [raw]
+    norm = f"norm_{file_index}"
     try:
-        return _stage_raw(con, kind, raw, report, file_index, stage_table)
+        mapped = map_headers(kind, raw.headers, report)
+        columns = mapped or []
+        # Materialise the checked rows in the file's order; on the fast path that order is
+        # what numbers the lines, and if it cannot (see RawTable) read the file exactly.
+        con.execute("SET preserve_insertion_order = true")
+        if raw.positional:
+            try:
+                con.execute(_norm_sql(norm, raw, columns))
+                mappable = _count(con, norm) == raw.expected_rows
+            except duckdb.Error:
+                mappable = False
+            if not mappable and raw.exact is not None:
+                raw = raw.exact()
+                opened.append(raw)
+        if not raw.positional:
+            con.execute(_norm_sql(norm, raw, columns))
+        con.execute("SET preserve_insertion_order = false")
+        _report_ragged(raw, report)
+        overflow = sum(1 for _, _, excluded in raw.ragged_rows if excluded)
+        report.rows_total = _count(con, norm, "NOT _empty") + overflow
+        if mapped is None:
+            return {}
+        _report_rows(con, norm, raw, mapped, report)
+        _insert_valid(con, norm, raw, mapped, report, table)
+        return {m.column.name: m.header for m in mapped}
     finally:
-        con.execute(f'DROP TABLE IF EXISTS "{raw_table}"')
-        con.execute(f'DROP TABLE IF EXISTS "norm_{file_index}"')
+        con.execute(f'DROP TABLE IF EXISTS "{norm}"')
+        for source in opened:
+            source.close(con)
 
 
-def _stage_raw(
-    con: duckdb.DuckDBPyConnection,
-    kind: ExtractKind,
-    raw: RawTable,
-    report: FileReport,
-    file_index: int,
-    stage_table: str,
-) -> dict[str, str]:
+def _count(con: duckdb.DuckDBPyConnection, table: str, where: str = "TRUE") -> int:
+    return con.execute(f'SELECT count(*) FROM "{table}" WHERE {where}').fetchall()[0][0]
+
+
+def _line_sql(raw: RawTable) -> str:
+    # On the fast path the norm table keeps the file's order: row n is on line n + 2.
+    return "CAST(rowid + 2 AS BIGINT)" if raw.positional else "_line"
+
+
+def _report_ragged(raw: RawTable, report: FileReport) -> None:
     width = len(raw.headers)
-    overflow = [(line, found) for line, found, excluded in raw.ragged_rows if excluded]
-    for line, found in overflow:
-        report.add("error", "validation.wrong_field_count", line=line, found=found, expected=width)
     for line, found, excluded in raw.ragged_rows:
-        if not excluded and found < width:
-            report.add(
-                "warning", "validation.wrong_field_count", line=line, found=found, expected=width
-            )
-    # Rows whose every cell is empty are not rows: they are skipped and not counted.
-    any_cell = " OR ".join(f"clean_cell(c{p}) IS NOT NULL" for p in range(width)) or "FALSE"
-    mapped = map_headers(kind, raw.headers, report)
-    if mapped is None:
-        rows = con.execute(f'SELECT count(*) FROM "{raw.table}" WHERE {any_cell}').fetchone()[0]
-        report.rows_total = rows + len(overflow)
-        return {}
-    # Data under an empty header would be lost silently: warn about it.
-    for position, header in enumerate(raw.headers):
-        if not header.strip():
-            has_data = con.execute(
-                f'SELECT count(*) FROM "{raw.table}" WHERE clean_cell(c{position}) IS NOT NULL'
-            ).fetchone()[0]
-            if has_data:
-                report.add("warning", "validation.unnamed_column", line=1, position=position + 1)
+        severity = "error" if excluded else "warning"
+        report.add(severity, "validation.wrong_field_count", line=line, found=found, expected=width)
 
+
+def _all_rules(mapped: list[_MappedColumn]) -> tuple[list[str], list[_Rule]]:
     values: list[str] = []
     rules: list[_Rule] = []
-    joins: list[str] = []
     for i, m in enumerate(mapped):
         value, column_rules = _column_rules(m.column, i)
         values.append(f"{value} AS v{i}")
         rules += column_rules
-        if m.column.is_district:
-            joins.append(
-                f"LEFT JOIN district_names AS d{i} ON d{i}.spelling = "
-                f"replace(replace(cleaned.t{i}, ' ', ''), '\u3000', '')"
-            )
-    rules += _conditional_rules(mapped)
+    return values, rules + _conditional_rules(mapped)
+
+
+def _norm_sql(norm: str, raw: RawTable, mapped: list[_MappedColumn]) -> str:
+    """One pass over the raw cells: clean text, typed values, one flag per rule, and
+    ``_empty`` for rows whose every cell is empty (skipped, not counted).
+
+    Only projections, no joins: they keep the source's order, which the fast path needs.
+    """
+    width = len(raw.headers)
+    values, rules = _all_rules(mapped)
     mapped_positions = {m.position for m in mapped if m.position is not None}
-    # Cells of unmapped columns still count for "is this row empty?".
-    other_cells = [
-        f"clean_cell(c{p}) IS NOT NULL" for p in range(width) if p not in mapped_positions
-    ]
-    cleaned = ", ".join(f"clean_cell({m.raw}) AS t{i}" for i, m in enumerate(mapped))
-    unmapped = "".join(f", c{p}" for p in range(width) if p not in mapped_positions)
-    non_empty = " OR ".join([f"t{i} IS NOT NULL" for i in range(len(mapped))] + other_cells)
-    flags = [f"coalesce({r.condition}, FALSE) AS f{n}" for n, r in enumerate(rules)]
-    norm = f"norm_{file_index}"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE "{norm}" AS
-        WITH cleaned AS (
-            SELECT {raw.line_sql} AS _line, {cleaned}{unmapped} FROM "{raw.table}"),
-        typed AS (
-            SELECT cleaned.*, {", ".join(values)}
-            FROM cleaned {" ".join(joins)}
-            WHERE {non_empty})
-        SELECT _line, {", ".join(f"v{i}" for i in range(len(mapped)))}
-               {", " if flags else ""}{", ".join(flags)}
-        FROM typed"""
+    unmapped = [p for p in range(width) if p not in mapped_positions]
+    cleaned = [f"clean_cell({m.raw}) AS t{i}" for i, m in enumerate(mapped)]
+    cleaned += [f"clean_cell(c{p}) AS u{p}" for p in unmapped]
+    empty = (
+        " AND ".join(
+            [f"t{i} IS NULL" for i in range(len(mapped))] + [f"u{p} IS NULL" for p in unmapped]
+        )
+        or "TRUE"
     )
-    report.rows_total = con.execute(f'SELECT count(*) FROM "{norm}"').fetchone()[0] + len(overflow)
+    line = "" if raw.positional else "_line, "
+    flags = [f"coalesce({r.condition}, FALSE) AS f{n}" for n, r in enumerate(rules)]
+    outputs = [*(f"v{i}" for i in range(len(mapped))), *flags, f"{empty} AS _empty"]
+    return f"""CREATE OR REPLACE TEMP TABLE "{norm}" AS
+        WITH cleaned AS (SELECT {line}{", ".join(cleaned) or "NULL AS nothing"}
+                         FROM {raw.source}),
+        typed AS (SELECT cleaned.*{"".join(", " + v for v in values)} FROM cleaned)
+        SELECT {line}{", ".join(outputs)} FROM typed"""
+
+
+def _report_rows(
+    con: duckdb.DuckDBPyConnection,
+    norm: str,
+    raw: RawTable,
+    mapped: list[_MappedColumn],
+    report: FileReport,
+) -> None:
+    """Turn every raised flag into an issue, with the cell as the file has it."""
+    _, rules = _all_rules(mapped)
     any_flag = " OR ".join(f"f{n}" for n in range(len(rules))) or "FALSE"
-    if con.execute(f'SELECT count(*) FROM "{norm}" WHERE {any_flag}').fetchone()[0]:
-        # The value reported is the cell as the file has it, from the raw table.
-        raw_cells = ", ".join(f"{m.raw} AS r{i}" for i, m in enumerate(mapped))
-        selects = [
-            f"SELECT _line, {n}, r{r.column} FROM flagged WHERE f{n}" for n, r in enumerate(rules)
-        ]
-        found = con.execute(
-            f"""WITH flagged AS (
-                SELECT n.*, r.* EXCLUDE (_line) FROM "{norm}" AS n
-                JOIN (SELECT {raw.line_sql} AS _line, {raw_cells} FROM "{raw.table}") AS r
-                USING (_line) WHERE {any_flag})
-            {" UNION ALL ".join(selects)} ORDER BY 1, 2"""
-        ).fetchall()
-        for line, n, value in found:
-            rule = rules[n]
-            report.add(
-                rule.severity,
-                rule.key,
-                line=line,
-                column=mapped[rule.column].header,
-                value=value,
-                **dict(rule.params),
-            )
+    flagged_where = f"NOT _empty AND ({any_flag})"
+    if not rules or not _count(con, norm, flagged_where):
+        return
+    line = _line_sql(raw)
+    raw_cells = ", ".join(f"{m.raw} AS r{i}" for i, m in enumerate(mapped))
+    if raw.positional:
+        # Rare (a file with problems): read the raw cells again, in order, to quote them.
+        con.execute("SET preserve_insertion_order = true")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE raw_cells AS SELECT * FROM {raw.source}")
+        con.execute("SET preserve_insertion_order = false")
+        raw_rows = f"SELECT CAST(rowid + 2 AS BIGINT) AS _line, {raw_cells} FROM raw_cells"
+    else:
+        raw_rows = f"SELECT _line, {raw_cells} FROM {raw.source}"
+    selects = [
+        f"SELECT _line, {n}, r{r.column} FROM flagged WHERE f{n}" for n, r in enumerate(rules)
+    ]
+    found = con.execute(
+        f"""WITH numbered AS (SELECT {line} AS _line_no, * FROM "{norm}" WHERE {flagged_where}),
+        flagged AS (
+            SELECT numbered.* EXCLUDE (_line_no{", _line" if not raw.positional else ""}),
+                   raw_rows.*
+            FROM numbered JOIN ({raw_rows}) AS raw_rows ON raw_rows._line = numbered._line_no)
+        {" UNION ALL ".join(selects)} ORDER BY 1, 2"""
+    ).fetchall()
+    con.execute("DROP TABLE IF EXISTS raw_cells")
+    for line_number, n, value in found:
+        rule = rules[n]
+        report.add(
+            rule.severity,
+            rule.key,
+            line=line_number,
+            column=mapped[rule.column].header,
+            value=value,
+            **dict(rule.params),
+        )
+
+
+def _insert_valid(
+    con: duckdb.DuckDBPyConnection,
+    norm: str,
+    raw: RawTable,
+    mapped: list[_MappedColumn],
+    report: FileReport,
+    table: str,
+) -> None:
+    _, rules = _all_rules(mapped)
     bad = " OR ".join(f"f{n}" for n, r in enumerate(rules) if r.severity == "error") or "FALSE"
     typed = ", ".join(f"CAST(v{i} AS {m.column.sql_type})" for i, m in enumerate(mapped))
     con.execute(
-        f"""INSERT INTO "{stage_table}"
-        SELECT {typed}, {_sql_text(report.path)}, _line
-        FROM "{norm}" WHERE NOT ({bad})"""
+        f"""INSERT INTO "{table}"
+        SELECT {typed}, {_sql_text(report.path)}, {_line_sql(raw)}
+        FROM "{norm}" WHERE NOT _empty AND NOT ({bad})"""
     )
-    return {m.column.name: m.header for m in mapped}
 
 
 def create_kind_table(con: duckdb.DuckDBPyConnection, kind: ExtractKind) -> str:
@@ -428,11 +469,8 @@ def create_kind_table(con: duckdb.DuckDBPyConnection, kind: ExtractKind) -> str:
 
 
 def install_helpers(con: duckdb.DuckDBPyConnection) -> None:
-    """The SQL macros and the district spelling table the checks use."""
+    """The SQL macros the checks use."""
     con.execute(_MACROS)
-    lookup = district_lookup()
-    con.execute("CREATE OR REPLACE TEMP TABLE district_names (spelling VARCHAR, official VARCHAR)")
-    con.executemany("INSERT INTO district_names VALUES (?, ?)", sorted(lookup.items()))
 
 
 def check_kind(
@@ -484,7 +522,7 @@ def check_kind(
         amount = kind.amount_column
         median = con.execute(
             f'SELECT median("{amount}") FROM "{stage_table}" WHERE "{amount}" > 0'
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if median:
             outliers = con.execute(
                 f"""SELECT source_file, source_line, "{amount}" FROM "{stage_table}"
@@ -529,8 +567,8 @@ def _repeats(
     quoted = ", ".join(f'"{c}"' for c in columns)
     repeated = con.execute(
         f'SELECT hash({quoted}) FROM "{table}" GROUP BY 1 HAVING count(*) > 1 LIMIT 1'
-    ).fetchone()
-    if repeated is None:
+    ).fetchall()
+    if not repeated:
         return []
     return con.execute(
         f"""WITH candidates AS (

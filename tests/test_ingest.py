@@ -521,3 +521,21 @@ def test_a_valid_row_in_any_accepted_format_reads_back_equal(
         "SELECT date, district, enterprise, channel, amount_wan FROM financing ORDER BY source_line",
     )
     assert [(d, di, e, c, round(a, 2)) for d, di, e, c, a in got] == expected
+
+
+def test_line_numbers_stay_true_in_a_large_file_read_in_parallel(tmp_path):
+    """A file big enough for DuckDB to read in parallel chunks (~40 MB): the reported lines
+    of bad rows and the stored source_line of good rows still match the file."""
+    line_count = 400_000
+    bad_lines = {2, 77_777, 200_001, line_count + 1}
+    out = []
+    for line in range(2, line_count + 2):
+        amount = "-7" if line in bad_lines else f"{line % 997}.5"
+        out.append(f"2021-01-{line % 28 + 1:02d},李沧区,青岛测试企业{line:07d}有限公司,青岛银行股份有限公司,贷款,{amount}")
+    write(tmp_path, "financing_big.csv", FIN_HEADER_ZH + "\n" + "\n".join(out) + "\n")
+    dataset = load_dataset(tmp_path)
+    file = report(dataset, "financing_big.csv")
+    assert [(e.line, e.value) for e in file.errors] == [(n, "-7") for n in sorted(bad_lines)]
+    assert file.rows_loaded == line_count - len(bad_lines)
+    stored = rows(dataset, "SELECT source_line, enterprise FROM financing USING SAMPLE 500 ROWS")
+    assert all(name == f"青岛测试企业{line:07d}有限公司" for line, name in stored)
