@@ -123,7 +123,9 @@ KINDS: tuple[ExtractKind, ...] = (
             Column("district", "区市", "choice", required=True, is_district=True),
             Column("enterprise", "企业名称", "text", required=True),
             Column("institution", "金融机构", "text"),
-            Column("channel", "融资方式", "choice", allowed=("贷款", "债券", "股权", "上市", "其他")),
+            Column(
+                "channel", "融资方式", "choice", allowed=("贷款", "债券", "股权", "上市", "其他")
+            ),
             Column("amount_wan", "金额（万元）", "amount", required=True, non_negative=True),
         ),
     ),

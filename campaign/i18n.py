@@ -18,7 +18,9 @@ DEFAULT_LANGUAGE = "zh"
 
 def _load_catalog() -> dict[str, dict[str, str]]:
     catalog: dict[str, dict[str, str]] = {}
-    for module_info in sorted(pkgutil.iter_modules(campaign.strings.__path__), key=lambda m: m.name):
+    for module_info in sorted(
+        pkgutil.iter_modules(campaign.strings.__path__), key=lambda m: m.name
+    ):
         module = importlib.import_module(f"campaign.strings.{module_info.name}")
         for key, texts in module.STRINGS.items():
             if key in catalog:
