@@ -1,0 +1,346 @@
+"""Run a KPI's SQL file and aggregate its facts per month for every scope at once.
+
+The analyst's query emits facts at month × district grain:
+
+- ``sum``: ``month, district, value``
+- ``count_distinct``: ``month, district, entity``
+- ``rate``: ``month, district, numerator, denominator``
+- ``latest``: ``month, district`` and either ``value`` (a stock: the city level is the sum
+  of the districts' values at that month) or ``numerator, denominator`` (a share: the city
+  level is Σ numerators ÷ Σ denominators at that month, never an average of shares).
+
+``month`` may be a DATE or TIMESTAMP and is truncated to the first of its month; extra
+columns are ignored.  The engine wraps the file's text unchanged (header included, so DuckDB's
+``LINE n`` maps back to the file by a fixed offset), keeps only months in the fact window
+(January of the previous year to the as-of month: the previous year is needed for 同比),
+and aggregates with GROUPING SETS so one round trip gives every district and the city (全市).
+
+For ``count_distinct`` the city is ``COUNT(DISTINCT entity)`` over all districts, and the
+year-to-date figure counts an entity once in the year: each entity is placed in the month it
+first appears in the year (per district, and for the city), so the figure up to any month is
+a running sum of first appearances.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from campaign.contracts import CITY
+from campaign.model import KpiDefinition, KpiError
+
+# The columns each aggregation needs besides month and district.
+MEASURE_COLUMNS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "sum": (("value",),),
+    "count_distinct": (("entity",),),
+    "rate": (("numerator", "denominator"),),
+    # latest accepts either form; numerator/denominator wins when both are present.
+    "latest": (("numerator", "denominator"), ("value",)),
+}
+_NUMERIC = re.compile(
+    r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT"
+    r"|FLOAT|DOUBLE|DECIMAL\(\d+,\s*\d+\))$"
+)
+_LINE = re.compile(r"LINE (\d+):")
+# The file's text starts on line 2 of every statement the engine sends.
+_PREFIX_LINES = 1
+
+
+@dataclass(frozen=True)
+class KpiFacts:
+    """Monthly aggregates of one KPI for every scope (全市 and each district).
+
+    ``cells[scope][month] = (a, b)`` where, by aggregation:
+    sum / latest-value: a = Σ value; count_distinct: a = distinct entities in the month,
+    b = entities first seen in the year in that month; rate / latest-ratio: a = Σ numerator,
+    b = Σ denominator.
+    """
+
+    definition: KpiDefinition
+    ratio: bool
+    cells: dict[str, dict[date, tuple[float | None, float | None]]]
+
+    @property
+    def aggregation(self) -> str:
+        return self.definition.aggregation
+
+    def scopes(self) -> list[str]:
+        """Scopes that have any facts in the window (全市 first)."""
+        return sorted(self.cells, key=lambda s: (s != CITY, s))
+
+    def year_to_date(self, scope: str, year: int, through: date) -> float | None:
+        """The KPI over January 1 of ``year`` to the month of ``through`` (inclusive).
+
+        sum and count_distinct: 0 when nothing was reported (zero is a figure);
+        rate and latest: None when there is no denominator / no value.
+        """
+        months = self.cells.get(scope, {})
+        start = date(year, 1, 1)
+        end = date(through.year, through.month, 1)
+        if self.aggregation == "latest":
+            for month in sorted(months, reverse=True):
+                if start <= month <= end:
+                    level = self._level(months[month])
+                    if level is not None:
+                        return level
+            return None
+        in_period = [cell for month, cell in months.items() if start <= month <= end]
+        if self.aggregation == "sum":
+            return float(sum(a or 0.0 for a, _ in in_period))
+        if self.aggregation == "count_distinct":
+            return float(sum(b or 0.0 for _, b in in_period))
+        numerator = sum(a or 0.0 for a, _ in in_period)
+        denominator = sum(b or 0.0 for _, b in in_period)
+        return numerator / denominator if denominator else None
+
+    def has_facts(self, year: int, through: date) -> bool:
+        """Whether any scope reported anything from January of ``year`` to ``through``'s month.
+
+        Used for 同比: a year the data does not cover has no figure (None), not zero.
+        """
+        start, end = date(year, 1, 1), date(through.year, through.month, 1)
+        return any(start <= month <= end for month in self.cells.get(CITY, {}))
+
+    def month_value(self, scope: str, month: date) -> float | None:
+        """The KPI over one month alone (a level for latest); sum/count 0 when no facts."""
+        cell = self.cells.get(scope, {}).get(month)
+        if self.aggregation in ("sum", "count_distinct"):
+            return float(cell[0] or 0.0) if cell else 0.0
+        return self._level(cell) if cell else None
+
+    def _level(self, cell: tuple[float | None, float | None]) -> float | None:
+        a, b = cell
+        if self.ratio:
+            return a / b if a is not None and b else None
+        return a
+
+
+def strip_trailing_semicolon(text: str) -> str:
+    """The file's text without a final ``;`` (after which comments may follow)."""
+    lines = text.rstrip().split("\n")
+    for index in range(len(lines) - 1, -1, -1):
+        code = lines[index].strip()
+        if not code or code.startswith("--"):
+            continue
+        if code.endswith(";"):
+            lines[index] = lines[index].rstrip()[:-1]
+        break
+    return "\n".join(lines)
+
+
+def _date_literal(day: date) -> str:
+    return f"DATE '{day.isoformat()}'"
+
+
+def _aggregate_sql(
+    columns: dict[str, str],
+    measure: tuple[str, ...],
+    file_sql: str,
+    start: date,
+    end_exclusive: date,
+) -> str:
+    """The statement that aggregates the facts of ``file_sql`` per month for every scope."""
+
+    def quoted(name: str) -> str:
+        return '"' + columns[name].replace('"', '""') + '"'
+
+    if measure == ("entity",):
+        selected = f"{quoted('entity')} AS entity"
+    else:
+        selected = ", ".join(f"CAST({quoted(name)} AS DOUBLE) AS {name}" for name in measure)
+    scope = f"CASE WHEN grouping(district) = 1 THEN '{CITY}' ELSE district END"
+    head = (
+        "WITH kpi_query AS (\n"
+        f"{file_sql}\n"
+        "), facts AS (\n"
+        f"  SELECT CAST(date_trunc('month', {quoted('month')}) AS DATE) AS month,\n"
+        f"         CAST({quoted('district')} AS VARCHAR) AS district, {selected}\n"
+        "  FROM kpi_query\n"
+        f"  WHERE {quoted('month')} >= {_date_literal(start)}\n"
+        f"    AND {quoted('month')} < {_date_literal(end_exclusive)}\n"
+        ")"
+    )
+    grouping = "GROUP BY GROUPING SETS ((month, district), (month))"
+    if measure == ("value",):
+        return (
+            f"{head}\nSELECT {scope} AS scope, month, sum(value) AS a, NULL AS b "
+            f"FROM facts {grouping}"
+        )
+    if measure == ("numerator", "denominator"):
+        return (
+            f"{head}\nSELECT {scope} AS scope, month, sum(numerator) AS a, sum(denominator) AS b "
+            f"FROM facts {grouping}"
+        )
+    # count_distinct: distinct entities per month, and first appearances within each year.
+    return f"""{head}, seen AS MATERIALIZED (
+  SELECT DISTINCT month, year(month) AS yr, district, entity FROM facts WHERE entity IS NOT NULL
+), monthly AS (
+  SELECT {scope} AS scope, month, count(DISTINCT entity) AS a
+  FROM seen {grouping}
+), firsts AS (
+  SELECT {scope} AS scope, min(month) AS month
+  FROM seen GROUP BY GROUPING SETS ((yr, district, entity), (yr, entity))
+), first_counts AS (
+  SELECT scope, month, count(*) AS b FROM firsts GROUP BY scope, month
+)
+SELECT monthly.scope, monthly.month, monthly.a, first_counts.b
+FROM monthly LEFT JOIN first_counts USING (scope, month)"""
+
+
+class QueryProblem(Exception):
+    """A KPI query that cannot be used; carries the KpiError to report."""
+
+    def __init__(self, error: KpiError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _line_of_alias(definition: KpiDefinition, column: str, fallback: int) -> int:
+    """The file line where the query names an output column (``AS value``), if it does."""
+    pattern = re.compile(rf"\bAS\s+\"?{re.escape(column)}\"?\s*(,|$|\bFROM\b)", re.IGNORECASE)
+    found = fallback
+    for number, line in enumerate(definition.sql.splitlines(), start=1):
+        if not line.lstrip().startswith("--") and pattern.search(line):
+            found = number
+    return found
+
+
+def duckdb_error(definition: KpiDefinition, exc: Exception, body_line: int) -> KpiError:
+    """A DuckDB error as a KpiError whose line is the file's line (not the wrapped SQL's)."""
+    message = str(exc).strip()
+    file_lines = definition.sql.splitlines()
+    line: int | None = None
+    match = _LINE.search(message)
+    if match:
+        sent_line = int(match.group(1))
+        line = sent_line - _PREFIX_LINES
+        last_code = max(
+            (
+                n
+                for n, text in enumerate(file_lines, 1)
+                if text.strip() and not text.strip().startswith("--")
+            ),
+            default=body_line,
+        )
+        # An error DuckDB places after the file's text (an unclosed bracket, a trailing
+        # comma) belongs to the file's last line of code; one before it to the first.
+        line = min(max(line, body_line), last_code)
+        message = _LINE.sub(f"LINE {line}:", message, count=1)
+    if isinstance(exc, duckdb.InterruptException):
+        zh, en = "查询超时，已中止", "the query took too long and was stopped"
+    else:
+        zh, en = "查询出错", "the query failed"
+    return KpiError(
+        kpi_id=definition.id,
+        path=definition.path,
+        message=f"{zh}：{message}",
+        message_en=f"{en}: {message}",
+        line=line,
+    )
+
+
+def _column_problem(definition: KpiDefinition, zh: str, en: str, line: int) -> QueryProblem:
+    return QueryProblem(
+        KpiError(kpi_id=definition.id, path=definition.path, message=zh, message_en=en, line=line)
+    )
+
+
+def output_columns(
+    definition: KpiDefinition, described: list[tuple[str, str]], body_line: int
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Check the query's output columns; returns (lower name → name, measure columns).
+
+    Raises QueryProblem naming the missing column or the wrong type.
+    """
+    columns: dict[str, str] = {}
+    types: dict[str, str] = {}
+    for name, type_name in described:
+        columns.setdefault(name.lower(), name)
+        types.setdefault(name.lower(), type_name)
+    aggregation = definition.aggregation
+    forms = MEASURE_COLUMNS[aggregation]
+    measure = next((form for form in forms if all(c in columns for c in form)), None)
+    needed = ("month", "district")
+    missing = [c for c in needed if c not in columns]
+    if measure is None:
+        missing += [c for c in forms[0] if c not in columns]
+    if missing:
+        wanted = " | ".join(", ".join(("month", "district", *form)) for form in forms)
+        have = ", ".join(name for name, _ in described)
+        raise _column_problem(
+            definition,
+            f"查询结果缺少列 {', '.join(missing)}"
+            f"（{aggregation} 指标需要：{wanted}；现有：{have}）",
+            f"the query's output lacks {', '.join(missing)} ({aggregation} needs: {wanted}; "
+            f"found: {have})",
+            body_line,
+        )
+    assert measure is not None
+    checks: list[tuple[str, bool, str]] = [
+        ("month", types["month"] == "DATE" or types["month"].startswith("TIMESTAMP"), "DATE"),
+        ("district", types["district"] == "VARCHAR", "VARCHAR"),
+    ]
+    checks += [
+        (c, bool(_NUMERIC.match(types[c])), "数值 numeric") for c in measure if c != "entity"
+    ]
+    for column, ok, expected in checks:
+        if not ok:
+            raise _column_problem(
+                definition,
+                f"列 {column} 的类型是 {types[column]}，应为 {expected.split()[0]}",
+                f"column {column} is {types[column]}, expected {expected.split()[-1]}",
+                _line_of_alias(definition, column, body_line),
+            )
+    return columns, measure
+
+
+def run_kpi_query(
+    definition: KpiDefinition,
+    body_line: int,
+    connection: duckdb.DuckDBPyConnection,
+    start: date,
+    end_exclusive: date,
+    timeout_seconds: float,
+) -> KpiFacts:
+    """Run one KPI file over months in [start, end_exclusive); raises QueryProblem.
+
+    Uses its own cursor (safe to call from several threads on one parent connection) and
+    interrupts the query after ``timeout_seconds``.
+    """
+    file_sql = strip_trailing_semicolon(definition.sql)
+    cursor = connection.cursor()
+    timer = threading.Timer(timeout_seconds, cursor.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        try:
+            description = cursor.execute(
+                f"SELECT * FROM (\n{file_sql}\n) AS kpi_query LIMIT 0"
+            ).description
+        except duckdb.Error as exc:
+            raise QueryProblem(duckdb_error(definition, exc, body_line)) from exc
+        described = [(col[0], str(col[1])) for col in description or []]
+        columns, measure = output_columns(definition, described, body_line)
+        sql = _aggregate_sql(columns, measure, file_sql, start, end_exclusive)
+        try:
+            rows = cursor.execute(sql).fetchall()
+        except duckdb.Error as exc:
+            raise QueryProblem(duckdb_error(definition, exc, body_line)) from exc
+    finally:
+        timer.cancel()
+        cursor.close()
+    cells: dict[str, dict[date, tuple[float | None, float | None]]] = {}
+    for scope, month, a, b in rows:
+        if scope is None or month is None:
+            continue  # facts without a district count for the city only
+        cells.setdefault(scope, {})[month] = (
+            None if a is None else float(a),
+            None if b is None else float(b),
+        )
+    return KpiFacts(
+        definition=definition, ratio=measure == ("numerator", "denominator"), cells=cells
+    )

@@ -1,0 +1,15 @@
+-- id: events_participants
+-- name_zh: 参训人次
+-- name_en: Training participants
+-- domain: 活动培训
+-- unit: 人次
+-- aggregation: sum
+-- direction: up
+-- description: 参加各类活动和培训的人次合计，按活动日期计入月份。
+-- owner: 市工商联宣教部
+SELECT
+    date_trunc('month', date) AS month,
+    district,
+    sum(participants) AS value
+FROM events
+GROUP BY ALL

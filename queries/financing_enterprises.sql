@@ -1,0 +1,14 @@
+-- id: financing_enterprises
+-- name_zh: 融资服务企业
+-- name_en: Enterprises financed
+-- domain: 资金
+-- unit: 家
+-- aggregation: count_distinct
+-- direction: up
+-- description: 获得融资服务的民营企业户数；同一企业在统计期内多次融资或在多个区市融资只计一次。
+-- owner: 市地方金融监管局
+SELECT DISTINCT
+    date_trunc('month', date) AS month,
+    district,
+    enterprise AS entity
+FROM financing

@@ -1,0 +1,14 @@
+-- id: orders_enterprises
+-- name_zh: 订单对接企业
+-- name_en: Enterprises with orders matched
+-- domain: 订单
+-- unit: 家
+-- aggregation: count_distinct
+-- direction: up
+-- description: 对接到订单的民营企业户数；同一企业在统计期内多次对接或在多个区市对接只计一次。
+-- owner: 市工信局
+SELECT DISTINCT
+    date_trunc('month', date) AS month,
+    district,
+    enterprise AS entity
+FROM orders
