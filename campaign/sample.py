@@ -1164,6 +1164,8 @@ class _Style:
 
 
 _PLAIN = _Style()
+# Rows formatted at once when writing (bounds memory at large scales).
+WRITE_SLICE = 250_000
 _GBK_EXPORT = _Style(headers="zh", encoding="gb18030", newline="\r\n")
 # Files that do not use the plain style, by (kind, year).
 _STYLES: dict[tuple[str, int], _Style] = {
@@ -1225,25 +1227,26 @@ def _format_amounts(values: np.ndarray, thousands: bool) -> np.ndarray:
 
 
 def _write_table(path: Path, kind: ExtractKind, table: Table, style: _Style) -> None:
-    """Write one extract file in ``style``."""
+    """Write one extract file in ``style``, formatting a slice of rows at a time."""
     names = style.order or tuple(column.name for column in kind.columns)
-    data: dict[str, np.ndarray] = {}
-    for name in names:
-        column = kind.column(name)
-        values = table[name]
-        if column.type == "date":
-            text = _format_dates(values, style.dates)
-        elif column.type == "amount":
-            text = _format_amounts(values, style.thousands)
-        elif column.type == "bool":
-            text = np.where(values, "是", "否").astype(object)
-        else:
-            text = values
-        data[column.header_zh if style.headers == "zh" else column.name] = text
-    frame = pd.DataFrame(data)
-    frame.to_csv(
-        path, index=False, encoding=style.encoding, lineterminator=style.newline, chunksize=200_000
-    )
+    n_rows = len(table[names[0]])
+    with path.open("w", encoding=style.encoding, newline="") as out:
+        for start in range(0, max(n_rows, 1), WRITE_SLICE):
+            data: dict[str, np.ndarray] = {}
+            for name in names:
+                column = kind.column(name)
+                values = table[name][start : start + WRITE_SLICE]
+                if column.type == "date":
+                    text = _format_dates(values, style.dates)
+                elif column.type == "amount":
+                    text = _format_amounts(values, style.thousands)
+                elif column.type == "bool":
+                    text = np.where(values, "是", "否").astype(object)
+                else:
+                    text = values
+                data[column.header_zh if style.headers == "zh" else column.name] = text
+            frame = pd.DataFrame(data)
+            frame.to_csv(out, index=False, header=start == 0, lineterminator=style.newline)
 
 
 def _take(table: Table, mask: np.ndarray) -> Table:

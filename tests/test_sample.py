@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from campaign import sample
 from campaign.contracts import CITY, DISTRICTS, KINDS, KINDS_BY_ID, kind_for_filename
 from campaign.sample import KPI_IDS, LEVEL_TARGETS, write_sample
 
@@ -175,6 +176,15 @@ def test_shipped_data_is_what_the_generator_writes(generated: Path) -> None:
     assert sorted(shipped) == sorted(fresh), "run write_sample(Path('data')) and commit"
     changed = [name for name in fresh if shipped[name] != fresh[name]]
     assert not changed, f"data/ drifted from the generator: {changed}"
+
+
+def test_writing_in_slices_gives_the_same_bytes(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large scales format and write a slice of rows at a time; the bytes must not change."""
+    monkeypatch.setattr(sample, "WRITE_SLICE", 997)
+    write_sample(tmp_path)
+    assert folder_bytes(tmp_path) == folder_bytes(generated)
 
 
 def test_scale_multiplies_the_rows(generated: Path, tmp_path: Path) -> None:
