@@ -361,6 +361,10 @@ class KpiEngine:
             filters = Filters(*self._year_as_of_default(snapshot))
         return list(self._evaluation(snapshot, filters.year, filters.as_of).errors)
 
+    def config(self) -> KpiConfig:
+        """The settings in force (``queries/kpi_config.toml``, or the defaults)."""
+        return self._catalog(self._queries_signature()).config
+
     def warnings(self) -> list[KpiWarning]:
         """Problems in targets.csv / pacing.csv the engine worked around."""
         snapshot = self._snapshot()

@@ -1,0 +1,359 @@
+"""The KPI commands of ``python -m campaign``: ``kpis``, ``rank`` and ``check``.
+
+``register(subparsers)`` adds them; each handler takes the parsed arguments and returns the
+exit code: 0 fine; 1 a KPI query is broken (``kpis`` and ``rank`` still print every working
+KPI, and list the broken ones on stderr, so scripts notice); 2 a usage error (a bad date or
+district; argparse itself exits 2 on bad options).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from campaign.i18n import t
+from campaign.kpi.engine import KpiEngine, previous_month_end
+from campaign.model import Filters, KpiError, KpiResult
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``kpis``, ``rank`` and ``check`` to the ``python -m campaign`` parser."""
+    kpis = subparsers.add_parser("kpis", help="every KPI for the city or a district")
+    _common(kpis, filters=True)
+    kpis.set_defaults(handler=run_kpis)
+
+    rank = subparsers.add_parser("rank", help="the district ranking (区市排名)")
+    _common(rank, filters=True)
+    rank.set_defaults(handler=run_rank)
+
+    check = subparsers.add_parser("check", help="run every KPI query and check it")
+    _common(check, filters=False)
+    check.set_defaults(handler=run_check)
+
+
+def _common(parser: argparse.ArgumentParser, filters: bool) -> None:
+    parser.add_argument("--data", default="data", help="data folder (default: data)")
+    parser.add_argument("--queries", default="queries", help="KPI queries (default: queries)")
+    if filters:
+        parser.add_argument("--year", type=int, help="year (default: the as-of date's)")
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            type=date.fromisoformat,
+            metavar="YYYY-MM-DD",
+            help="as-of date (default: end of the last complete month in the data)",
+        )
+        parser.add_argument("--district", help="a district (default: the whole city, 全市)")
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (zh)")
+
+
+def _engine(args: argparse.Namespace) -> KpiEngine | int:
+    data, queries = Path(args.data), Path(args.queries)
+    if not data.is_dir():
+        print(t("kpi.cli.no_data_dir", args.lang, path=data), file=sys.stderr)
+        return 2
+    if not queries.is_dir():
+        print(t("kpi.cli.no_queries_dir", args.lang, path=queries), file=sys.stderr)
+        return 2
+    return KpiEngine(data, queries)
+
+
+def _filters(engine: KpiEngine, args: argparse.Namespace) -> Filters | int:
+    try:
+        return engine.resolve(year=args.year, as_of=args.as_of, district=args.district)
+    except ValueError as exc:
+        print(t("kpi.cli.usage_error", args.lang, message=exc), file=sys.stderr)
+        return 2
+
+
+# ---------------------------------------------------------------------- formatting
+
+
+def _clean(value: float | None, digits: int = 10) -> float | None:
+    """A figure for JSON: None for missing/NaN, float noise rounded away."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), digits)
+
+
+def _figure(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{value * 100:.1f}%"
+    if unit.endswith("元"):
+        return f"{value:,.2f}"
+    if abs(value - round(value)) < 1e-9:
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def _percent(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 100:+.1f}%" if signed else f"{value * 100:.1f}%"
+
+
+def optional_int(value: object) -> int | None:
+    """An integer from a nullable column (None for <NA>/NaN)."""
+    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload,arg-type]
+
+
+def _movement(movement: int | None) -> str:
+    if movement is None:
+        return "—"
+    return f"↑{movement}" if movement > 0 else f"↓{-movement}" if movement < 0 else "="
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
+    """An aligned text table; columns in ``right`` are right-aligned."""
+    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        out = []
+        for i, cell in enumerate(cells):
+            pad = " " * (widths[i] - _width(cell))
+            out.append(pad + cell if i in right else cell + pad)
+        return "  ".join(out).rstrip()
+
+    rule = "  ".join("─" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(r) for r in rows)])
+
+
+def _print_errors(errors: list[KpiError], lang: str) -> None:
+    if not errors:
+        return
+    print(t("kpi.cli.broken", lang, count=len({e.kpi_id for e in errors})), file=sys.stderr)
+    for error in errors:
+        print(
+            t("kpi.cli.problem", lang, where=error.where(), message=error.text(lang)),
+            file=sys.stderr,
+        )
+
+
+# ---------------------------------------------------------------------- kpis
+
+
+def kpi_json(result: KpiResult, lang: str = "zh") -> dict[str, object]:
+    """One KPI as the ``kpis --json`` object: fractions as fractions, None as null."""
+    return {
+        "id": result.kpi.id,
+        "name": result.kpi.name(lang),
+        "unit": result.kpi.unit,
+        "actual": _clean(result.actual),
+        "target": _clean(result.target),
+        "completion": _clean(result.completion),
+        "expected": _clean(result.expected),
+        "gap_pp": _clean(result.gap_pp),
+        "status": result.status,
+        "last_year": _clean(result.last_year),
+        "yoy": _clean(result.yoy),
+        "projection": _clean(result.projection),
+        "needed_per_month": _clean(result.needed_per_month),
+    }
+
+
+def run_kpis(args: argparse.Namespace) -> int:
+    """``kpis``: every KPI for the city or one district."""
+    lang = args.lang
+    engine = _engine(args)
+    if isinstance(engine, int):
+        return engine
+    filters = _filters(engine, args)
+    if isinstance(filters, int):
+        return filters
+    card = engine.scorecard(filters)
+    if args.json:
+        payload = {
+            "as_of": filters.as_of.isoformat(),
+            "year": filters.year,
+            "scope": filters.scope,
+            "kpis": [kpi_json(r, lang) for r in card.results],
+            "errors": [
+                {"id": e.kpi_id, "file": e.path.name, "line": e.line, "message": e.text(lang)}
+                for e in card.errors
+            ],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        scope = filters.scope if lang == "zh" or filters.district else "City"
+        print(
+            t(
+                "kpi.cli.title",
+                lang,
+                scope=scope,
+                year=filters.year,
+                as_of=filters.as_of.isoformat(),
+                expected=_percent(card.expected),
+            )
+        )
+        columns = (
+            "kpi unit actual target completion expected gap status last_year yoy projection needed"
+        ).split()
+        header = [t(f"kpi.col.{c}", lang) for c in columns]
+        rows = []
+        for r in card.results:
+            unit = r.kpi.unit
+            rows.append(
+                [
+                    r.kpi.name(lang),
+                    unit,
+                    _figure(r.actual, unit),
+                    _figure(r.target, unit),
+                    _percent(r.completion),
+                    _percent(r.expected),
+                    "—" if r.gap_pp is None else f"{r.gap_pp:+.1f}",
+                    t(f"kpi.status.{r.status}", lang),
+                    _figure(r.last_year, unit),
+                    _percent(r.yoy, signed=True),
+                    _figure(r.projection, unit),
+                    _figure(r.needed_per_month, unit),
+                ]
+            )
+        print(_table(header, rows, right={2, 3, 4, 5, 6, 8, 9, 10, 11}))
+    for warning in engine.warnings():
+        print(
+            t("kpi.cli.warning", lang, where=warning.where(), message=warning.text(lang)),
+            file=sys.stderr,
+        )
+    _print_errors(list(card.errors), lang)
+    return 1 if card.errors else 0
+
+
+# ---------------------------------------------------------------------- rank
+
+
+def run_rank(args: argparse.Namespace) -> int:
+    """``rank``: the district ranking; ``--district`` shows that district with its KPI ranks."""
+    lang = args.lang
+    engine = _engine(args)
+    if isinstance(engine, int):
+        return engine
+    filters = _filters(engine, args)
+    if isinstance(filters, int):
+        return filters
+    ranking = engine.ranking(filters)
+    by_kpi = engine.ranking_by_kpi(filters)
+    errors = engine.errors(filters)
+    if filters.district:
+        ranking = ranking[ranking["district"] == filters.district]
+
+    kpi_ranks: dict[str, dict[str, int | None]] = {}
+    for row in by_kpi.itertuples(index=False):
+        kpi_ranks.setdefault(row.district, {})[row.kpi_id] = optional_int(row.rank)
+    if args.json:
+        payload = {
+            "as_of": filters.as_of.isoformat(),
+            "year": filters.year,
+            "scope": filters.scope,
+            "ranking": [
+                {
+                    "district": row.district,
+                    "score": _clean(row.score, 4),
+                    "rank": optional_int(row.rank),
+                    "previous_rank": optional_int(row.previous_rank),
+                    "movement": optional_int(row.movement),
+                    "kpis_counted": int(row.kpis_counted),
+                    "kpi_ranks": kpi_ranks.get(row.district, {}),
+                }
+                for row in ranking.itertuples(index=False)
+            ],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(
+            t(
+                "kpi.rank.title",
+                lang,
+                year=filters.year,
+                as_of=filters.as_of.isoformat(),
+                previous=previous_month_end(filters.as_of).isoformat(),
+            )
+        )
+        if ranking.empty:
+            print(t("kpi.rank.empty", lang))
+        else:
+            columns = ["rank", "district", "score", "previous", "movement", "counted"]
+            header = [t(f"kpi.rank.col.{c}", lang) for c in columns]
+            rows = []
+            for row in ranking.itertuples(index=False):
+                movement = optional_int(row.movement)
+                rows.append(
+                    [
+                        str(optional_int(row.rank)),
+                        row.district,
+                        f"{row.score:.1f}",
+                        "—" if optional_int(row.previous_rank) is None else str(row.previous_rank),
+                        _movement(movement),
+                        str(row.kpis_counted),
+                    ]
+                )
+            print(_table(header, rows, right={0, 2, 3, 4, 5}))
+            cap = engine.config().ranking_cap
+            print(t("kpi.rank.note", lang, cap=f"{cap:g}"))
+        if filters.district:
+            names = {d.id: d.name(lang) for d in engine.definitions()}
+            print(t("kpi.rank.by_kpi", lang, district=filters.district))
+            mine = by_kpi[by_kpi["district"] == filters.district]
+            for row in mine.itertuples(index=False):
+                print(
+                    t(
+                        "kpi.rank.kpi_line",
+                        lang,
+                        name=names.get(row.kpi_id, row.kpi_id),
+                        rank=optional_int(row.rank) or "—",
+                        completion=_percent(_clean(row.completion)),
+                        expected=_percent(_clean(row.expected)),
+                    )
+                )
+    _print_errors(errors, lang)
+    return 1 if errors else 0
+
+
+# ---------------------------------------------------------------------- check
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """``check``: run every KPI query; print each problem with file and line; 1 if any."""
+    lang = args.lang
+    engine = _engine(args)
+    if isinstance(engine, int):
+        return engine
+    errors = engine.errors()
+    definitions = engine.definitions()
+    broken = {e.kpi_id for e in errors}
+    unparsed = {e.kpi_id for e in errors if e.path.suffix == ".sql"} - {d.id for d in definitions}
+    count = len(definitions) + len(unparsed)
+    for definition in definitions:
+        if definition.id not in broken:
+            print(
+                t(
+                    "kpi.check.kpi_ok",
+                    lang,
+                    file=definition.path.name,
+                    name=definition.name(lang),
+                    aggregation=definition.aggregation,
+                )
+            )
+    for error in errors:
+        print(t("kpi.check.kpi_broken", lang, where=error.where(), message=error.text(lang)))
+    for warning in engine.warnings():
+        print(t("kpi.cli.warning", lang, where=warning.where(), message=warning.text(lang)))
+    if errors:
+        print(t("kpi.check.failed", lang, count=count, broken=len(errors)))
+        return 1
+    print(t("kpi.check.ok", lang, count=count))
+    return 0
