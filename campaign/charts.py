@@ -55,17 +55,22 @@ def _month_axis(lang: str) -> alt.X:
     )
 
 
-def cumulative_chart(monthly: pd.DataFrame, unit: str, lang: str = "zh") -> alt.LayerChart:
+def cumulative_chart(
+    monthly: pd.DataFrame, unit: str, lang: str = "zh", is_level: bool = False
+) -> alt.LayerChart:
     """Cumulative actual against the target's pacing line and the year-end projection.
 
     ``monthly`` has one row per month with ``month``, ``cumulative`` (actual, None after the
     as-of month), ``target_cumulative`` (the pacing line) and ``projection`` (None where not
-    projected). The three series differ in dash pattern as well as colour.
+    projected). The three series differ in dash pattern as well as colour. For a level KPI
+    (a rate or a stock) the lines are the month-end level and the target level.
     """
     scale = display_scale(unit, lang)
+    actual_key = "ui.series.level" if is_level else "ui.series.actual"
+    target_key = "ui.series.level_target" if is_level else "ui.series.pacing"
     series = (
-        ("cumulative", "ui.series.actual", theme.SERIES_COLOR, []),
-        ("target_cumulative", "ui.series.pacing", theme.REFERENCE_COLOR, [8, 5]),
+        ("cumulative", actual_key, theme.SERIES_COLOR, []),
+        ("target_cumulative", target_key, theme.REFERENCE_COLOR, [8, 5]),
         ("projection", "ui.series.projection", theme.PROJECTION_COLOR, [2, 4]),
     )
     rows = []

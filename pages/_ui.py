@@ -25,6 +25,7 @@ from campaign.contracts import CITY, DISTRICTS
 from campaign.formatting import format_month
 from campaign.i18n import t
 from campaign.kpi import KpiEngine
+from campaign.kpi.targets import load_targets
 from campaign.model import Filters, KpiDefinition, Scorecard
 from campaign.storage import Dataset, last_reported, load_dataset
 
@@ -192,10 +193,23 @@ def frame() -> st.Page:
     return page
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def target_years(targets_path: str, stamp: tuple[int, int] | None) -> tuple[int, ...]:
+    """The years targets.csv sets targets for (``stamp`` = mtime and size, so edits count)."""
+    if stamp is None:
+        return ()
+    return tuple(sorted({year for _, year, _ in load_targets(Path(targets_path)).values}))
+
+
 def view_options(engine: KpiEngine, definitions: tuple[KpiDefinition, ...]) -> ViewOptions:
+    """What the sidebar offers: the years with targets up to the data's year, its months."""
     default = engine.default_filters()
+    path = Path(engine.targets_path)
+    stat = path.stat() if path.exists() else None
+    years = target_years(str(path), (stat.st_mtime_ns, stat.st_size) if stat else None)
+    first_year = min([y for y in years if y <= default.year], default=default.year)
     return app_state.options_for(
-        default, first_year=default.year - 1, kpi_ids=[d.id for d in definitions]
+        default, first_year=first_year, kpi_ids=[d.id for d in definitions]
     )
 
 

@@ -38,8 +38,9 @@ elif result is not None:
         else:
             left, right = st.columns(2)
             with left:
-                _ui.heading(ctx.t("ui.kpi.chart_cumulative"))
-                _ui.chart(charts.cumulative_chart(monthly, definition.unit, ctx.lang))
+                level = definition.is_level
+                _ui.heading(ctx.t("ui.kpi.chart_level" if level else "ui.kpi.chart_cumulative"))
+                _ui.chart(charts.cumulative_chart(monthly, definition.unit, ctx.lang, level))
             with right:
                 _ui.heading(ctx.t("ui.kpi.chart_monthly"))
                 _ui.chart(
@@ -56,9 +57,10 @@ elif result is not None:
 
 _ui.heading(ctx.t("ui.kpi.definition"))
 st.caption(ctx.t("ui.kpi.as_written"))
-st.markdown(
-    f"**{ctx.t('ui.kpi.description')}**：{definition.description}  \n"
-    f"**{ctx.t('ui.kpi.owner')}**：{definition.owner}  \n"
-    f"**{ctx.t('ui.kpi.file')}**：`{definition.path.name}`"
+fields = (
+    ("ui.kpi.description", definition.description),
+    ("ui.kpi.owner", definition.owner),
+    ("ui.kpi.file", f"`{definition.path.name}`"),
 )
+st.markdown("  \n".join(ctx.t("ui.kpi.field", label=ctx.t(k), value=v) for k, v in fields))
 st.code(definition.sql, language="sql")

@@ -163,6 +163,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "累计完成、序时目标与年末预计",
         "en": "Cumulative actual, pro-rata target and year-end projection",
     },
+    "ui.kpi.chart_level": {
+        "zh": "月末水平、目标与年末预计",
+        "en": "Month-end level, target and year-end projection",
+    },
     "ui.kpi.chart_monthly": {
         "zh": "月度完成：今年与上年同期",
         "en": "Monthly: this year and last year",
@@ -172,6 +176,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Districts, furthest behind first",
     },
     "ui.kpi.definition": {"zh": "指标定义", "en": "Definition"},
+    "ui.kpi.field": {"zh": "**{label}**：{value}", "en": "**{label}**: {value}"},
     "ui.kpi.description": {"zh": "说明", "en": "Description"},
     "ui.kpi.owner": {"zh": "责任单位", "en": "Owner"},
     "ui.kpi.file": {"zh": "查询文件", "en": "Query file"},
@@ -197,6 +202,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # Chart series, axes and tooltips
     "ui.series.actual": {"zh": "累计完成", "en": "Actual"},
+    "ui.series.level": {"zh": "实际水平", "en": "Level"},
+    "ui.series.level_target": {"zh": "目标水平", "en": "Target level"},
     "ui.series.pacing": {"zh": "序时目标", "en": "Pro-rata target"},
     "ui.series.projection": {"zh": "年末预计", "en": "Projection"},
     "ui.series.target": {"zh": "年度目标", "en": "Annual target"},
