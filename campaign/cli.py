@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from campaign.i18n import t
+from campaign.kpi import commands as kpi_commands
 from campaign.storage import Dataset, extract_paths, load_dataset
 
 # How many issues per file the readable report lists before summarising.
@@ -143,12 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--scale", type=int, default=1, help="multiply the row counts")
     sample.set_defaults(handler=_sample)
 
-    try:
-        from campaign.kpi import commands as kpi_commands
-    except ImportError:  # the KPI engine is optional for the data commands
-        kpi_commands = None
-    if kpi_commands is not None:
-        kpi_commands.register(sub)
+    kpi_commands.register(sub)
     return parser
 
 
