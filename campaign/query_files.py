@@ -1,0 +1,220 @@
+"""Analysts' edits to KPI SQL files: preview a draft, save with history, roll back, create.
+
+- :func:`preview_draft` runs the draft through the same engine as the dashboard, in a
+  scratch copy of the queries folder, and lines its numbers (city and every district) up
+  against the current definition's, with the contract check (header, output columns).
+- :func:`save_query` writes ``queries/<id>.sql`` atomically and keeps the file it replaces
+  in ``queries/.history/<id>/<timestamp>.sql``; :func:`rollback_query` restores any kept
+  version the same way (so a rollback can itself be undone).
+- Files edited on disk by other means are picked up by the engine on its next call: it
+  watches the files' modification times and sizes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from campaign.kpi import KpiEngine
+from campaign.model import DOMAINS, Filters, KpiError, KpiResult
+
+HISTORY = ".history"
+_ID = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
+_lock = threading.Lock()
+
+
+class QueryFileError(Exception):
+    """A refused edit; ``key`` names the reason in the catalog."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True)
+class QueryVersion:
+    id: str
+    kpi_id: str
+    saved_at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class DraftPreview:
+    """The draft's numbers beside the current ones; ``errors`` from the contract check."""
+
+    kpi_id: str
+    errors: tuple[KpiError, ...]
+    comparison: pd.DataFrame  # scope, current, draft, difference, changed
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_id(kpi_id: str) -> str:
+    if not _ID.match(kpi_id):
+        raise QueryFileError("editor.bad_id", kpi_id=kpi_id)
+    return kpi_id
+
+
+def query_path(queries_dir: Path, kpi_id: str) -> Path:
+    return Path(queries_dir) / f"{check_id(kpi_id)}.sql"
+
+
+def _scratch_copy(queries_dir: Path, target: Path) -> None:
+    for path in Path(queries_dir).iterdir():
+        if path.is_file() and path.suffix in (".sql", ".toml"):
+            shutil.copy2(path, target / path.name)
+
+
+def _values(engine: KpiEngine, kpi_id: str, filters: Filters) -> dict[str, float | None]:
+    city = engine.scorecard(Filters(filters.year, filters.as_of))
+    values: dict[str, float | None] = {}
+    for result in city.results:
+        if result.kpi.id == kpi_id:
+            values[result.scope] = result.actual
+    try:
+        districts: list[KpiResult] = engine.district_results(kpi_id, filters)
+    except (KeyError, ValueError, LookupError):
+        districts = []
+    for result in districts:
+        values[result.scope] = result.actual
+    return values
+
+
+def preview_draft(
+    engine: KpiEngine, kpi_id: str, text: str, filters: Filters | None = None
+) -> DraftPreview:
+    """Run ``text`` as ``queries/<kpi_id>.sql`` beside the current files; change nothing."""
+    check_id(kpi_id)
+    if engine.data_dir is None:
+        raise ValueError("preview needs an engine over a data folder")
+    filters = filters or engine.default_filters()
+    with tempfile.TemporaryDirectory(prefix="campaign-draft-") as tmp:
+        scratch = Path(tmp)
+        _scratch_copy(engine.queries_dir, scratch)
+        (scratch / f"{kpi_id}.sql").write_text(text, encoding="utf-8")
+        draft_engine = KpiEngine(engine.data_dir, scratch)
+        real_path = query_path(engine.queries_dir, kpi_id)
+        errors = tuple(
+            dataclasses.replace(e, path=real_path)
+            for e in draft_engine.errors(filters)
+            if e.kpi_id == kpi_id
+        )
+        draft = {} if errors else _values(draft_engine, kpi_id, filters)
+    current = _values(engine, kpi_id, filters) if real_path.exists() else {}
+    scopes = list(dict.fromkeys([*current, *draft]))
+    rows = []
+    for scope in scopes:
+        before, after = current.get(scope), draft.get(scope)
+        difference = None if before is None or after is None else after - before
+        changed = (before is None) != (after is None) or (
+            difference is not None and abs(difference) > 1e-9
+        )
+        rows.append((scope, before, after, difference, changed))
+    comparison = pd.DataFrame(rows, columns=["scope", "current", "draft", "difference", "changed"])
+    return DraftPreview(kpi_id, errors, comparison)
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+
+
+def save_query(queries_dir: Path, kpi_id: str, text: str) -> Path:
+    """Write the KPI's file atomically; the version it replaces goes to the history."""
+    path = query_path(queries_dir, kpi_id)
+    with _lock:
+        if path.exists():
+            folder = Path(queries_dir) / HISTORY / kpi_id
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, folder / f"{_stamp()}.sql")
+        _atomic_write(path, text if text.endswith("\n") else text + "\n")
+    return path
+
+
+def query_versions(queries_dir: Path, kpi_id: str) -> list[QueryVersion]:
+    """Kept versions of a KPI's file, newest first."""
+    folder = Path(queries_dir) / HISTORY / check_id(kpi_id)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.glob("*.sql"):
+        saved = datetime.strptime(path.stem, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+        found.append(QueryVersion(path.name, kpi_id, saved, path.read_text(encoding="utf-8")))
+    return sorted(found, key=lambda v: v.id, reverse=True)
+
+
+def rollback_query(queries_dir: Path, kpi_id: str, version_id: str) -> Path:
+    """Make a kept version current again (the current one is kept in turn)."""
+    source = Path(queries_dir) / HISTORY / check_id(kpi_id) / Path(version_id).name
+    if not source.exists():
+        raise QueryFileError("editor.no_such_version", version=version_id)
+    return save_query(queries_dir, kpi_id, source.read_text(encoding="utf-8"))
+
+
+def new_kpi_template(
+    kpi_id: str,
+    name_zh: str = "新指标",
+    name_en: str = "New KPI",
+    domain: str = DOMAINS[0],
+    unit: str = "亿元",
+) -> str:
+    """A working starting point for a new KPI file: a sum over the financing extract."""
+    check_id(kpi_id)
+    return (
+        f"-- id: {kpi_id}\n"
+        f"-- name_zh: {name_zh}\n"
+        f"-- name_en: {name_en}\n"
+        f"-- domain: {domain}\n"
+        f"-- unit: {unit}\n"
+        "-- aggregation: sum\n"
+        "-- direction: up\n"
+        "-- description: 请填写指标口径说明（统计对象、时间口径、单位换算）。\n"
+        "-- owner: 请填写责任部门\n"
+        "SELECT\n"
+        "    date_trunc('month', date) AS month,\n"
+        "    district,\n"
+        "    amount_wan / 10000 AS value  -- 万元 → 亿元\n"
+        "FROM financing\n"
+    )
+
+
+def create_kpi(queries_dir: Path, kpi_id: str, text: str | None = None) -> Path:
+    """Create a new KPI file (refused if the id exists)."""
+    path = query_path(queries_dir, kpi_id)
+    if path.exists():
+        raise QueryFileError("editor.exists", kpi_id=kpi_id)
+    return save_query(queries_dir, kpi_id, text or new_kpi_template(kpi_id))
+
+
+__all__ = [
+    "DraftPreview",
+    "QueryFileError",
+    "QueryVersion",
+    "create_kpi",
+    "new_kpi_template",
+    "preview_draft",
+    "query_versions",
+    "rollback_query",
+    "save_query",
+]
