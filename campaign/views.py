@@ -364,6 +364,19 @@ def figures_html(figures: Sequence[Figure]) -> str:
     return f'<div class="kf-row">{items}</div>'
 
 
+def has_figures(monthly: pd.DataFrame | None) -> bool:
+    """Whether a KPI's months hold anything to draw: a non-zero value this year or last.
+
+    The engine reports a month without rows as 0, so a chart of nothing but zeros would be
+    an empty chart; the page explains instead.
+    """
+    if monthly is None or monthly.empty:
+        return False
+    columns = [c for c in ("value", "last_year_value") if c in monthly.columns]
+    values = monthly[columns].to_numpy(dtype="float64", na_value=float("nan"))
+    return bool(((values != 0) & ~pd.isna(values)).any())
+
+
 def kpi_options(definitions: Sequence[KpiDefinition], lang: str = "zh") -> dict[str, str]:
     """``{kpi_id: "领域 · 名称"}`` for the KPI chooser, in display order."""
     return {d.id: f"{domain_label(d.domain, lang)} · {d.name(lang)}" for d in definitions}

@@ -37,7 +37,7 @@ else:
 
 with _ui.section(ctx):
     _ui.heading(ctx.t("ui.districts.ranking_title"))
-    if ranking.empty:
+    if ranking.empty or not (ranking["score"].fillna(0) > 0).any():
         st.info(ctx.t("ui.districts.no_ranking"), icon=":material/info:")
     else:
         st.caption(ctx.t("ui.districts.ranking_note"))

@@ -30,7 +30,7 @@ elif result is not None:
 
     with _ui.section(ctx):
         monthly = ctx.engine.monthly(kpi_id, ctx.filters)
-        if monthly is None or monthly.empty or monthly["value"].isna().all():
+        if not views.has_figures(monthly):
             st.info(
                 ctx.t("ui.kpi.no_monthly", scope=scope, year=ctx.filters.year),
                 icon=":material/info:",
