@@ -1,0 +1,68 @@
+"""查询实验室 SQL lab: read-only SQL over the extract tables, in the sandbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from campaign import workbench
+from campaign.access import Action
+from campaign.sandbox import DEFAULT_ROW_CAP, QueryError, run_query, table_columns
+from pages import _staff, _ui
+
+ctx = _ui.context()
+_staff.require(ctx, Action.SQL_LAB)
+database = ctx.dataset.database_path
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def tables(database_path: str, fingerprint: str) -> dict[str, list[tuple[str, str]]]:
+    return table_columns(Path(database_path))
+
+
+editor, schema = st.columns([3, 1])
+with schema:
+    _ui.heading(ctx.t("bench.lab.tables"))
+    for table, columns in tables(str(database), ctx.dataset.fingerprint).items():
+        if table.startswith("_"):
+            continue
+        with st.expander(table):
+            st.markdown("\n".join(f"- `{name}` {kind.lower()}" for name, kind in columns))
+with editor:
+    sql = st.text_area(
+        ctx.t("bench.lab.sql"),
+        value=st.session_state.get("lab_sql", ctx.t("bench.lab.example")),
+        height=220,
+        key="lab_sql",
+    )
+    run = st.button(ctx.t("bench.lab.run"), type="primary", icon=":material/play_arrow:")
+    st.caption(ctx.t("bench.lab.limits", cap=f"{DEFAULT_ROW_CAP:,}"))
+
+if run and sql.strip():
+    try:
+        result = run_query(database, sql)
+    except QueryError as error:
+        where = ctx.t("bench.lab.where", line=error.line, column=error.column or "?")
+        st.error(f"{where if error.line else ''}{error.text(ctx.lang)}", icon=":material/error:")
+    else:
+        st.session_state["lab_result"] = result
+result = st.session_state.get("lab_result")
+if result is not None:
+    frame = result.frame
+    st.caption(ctx.t("bench.lab.rows", n=f"{len(frame):,}", seconds=f"{result.seconds:.2f}"))
+    if result.truncated:
+        st.warning(
+            ctx.t("bench.lab.truncated", cap=f"{len(frame):,}"), icon=":material/content_cut:"
+        )
+    st.dataframe(frame, hide_index=True, width="stretch")
+    st.download_button(
+        ctx.t("bench.lab.download"),
+        workbench.result_csv(frame),
+        file_name="query.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+    figure = workbench.quick_chart(frame, ctx.lang)
+    if figure is not None:
+        _ui.chart(figure)
