@@ -175,20 +175,28 @@ def _aggregate_sql(
             f"{head}\nSELECT {scope} AS scope, month, sum(numerator) AS a, sum(denominator) AS b "
             f"FROM facts {grouping}"
         )
-    # count_distinct: distinct entities per month, and first appearances within each year.
+    # count_distinct: distinct entities per month (a), and how many entities appear for the
+    # first time in their year in each month (b), per district and for the city.  The city's
+    # first month of an entity is the earliest of its districts' first months.
     return f"""{head}, seen AS MATERIALIZED (
-  SELECT DISTINCT month, year(month) AS yr, district, entity FROM facts WHERE entity IS NOT NULL
-), monthly AS (
-  SELECT {scope} AS scope, month, count(DISTINCT entity) AS a
-  FROM seen {grouping}
-), firsts AS (
-  SELECT {scope} AS scope, min(month) AS month
-  FROM seen GROUP BY GROUPING SETS ((yr, district, entity), (yr, entity))
-), first_counts AS (
-  SELECT scope, month, count(*) AS b FROM firsts GROUP BY scope, month
+  SELECT DISTINCT month, district, entity FROM facts WHERE entity IS NOT NULL
+), district_firsts AS MATERIALIZED (
+  SELECT district, entity, min(month) AS first_month
+  FROM seen GROUP BY district, entity, year(month)
+), counts AS (
+  SELECT district AS scope, month, count(*) AS a, NULL::BIGINT AS b
+  FROM seen GROUP BY district, month
+  UNION ALL
+  SELECT '{CITY}', month, count(DISTINCT entity), NULL FROM seen GROUP BY month
+  UNION ALL
+  SELECT district, first_month, NULL, count(*) FROM district_firsts GROUP BY district, first_month
+  UNION ALL
+  SELECT '{CITY}', first_month, NULL, count(*) FROM (
+    SELECT min(first_month) AS first_month FROM district_firsts
+    GROUP BY entity, year(first_month)
+  ) GROUP BY first_month
 )
-SELECT monthly.scope, monthly.month, monthly.a, first_counts.b
-FROM monthly LEFT JOIN first_counts USING (scope, month)"""
+SELECT scope, month, max(a) AS a, max(b) AS b FROM counts GROUP BY scope, month"""
 
 
 class QueryProblem(Exception):

@@ -1,0 +1,219 @@
+"""KPI engine benchmark: every KPI for the city and every district, cold and from the cache.
+
+For each scale, writes the sample data folder (``campaign.sample.write_sample``) under
+``benchmarks/out/`` once, builds its database with ``campaign.storage.load_dataset`` (reused
+while the extracts are unchanged), then measures in this process:
+
+- cold: a new ``KpiEngine`` → ``default_filters()`` and ``all_scorecards()`` (the city and
+  all eleven districts, every KPI): runs every query, nothing cached;
+- cold ranking: a new engine → ``ranking()`` (this month and last month's end);
+- another month: on a warm engine, the scorecards as of a different month of the same year
+  (facts reused, results recomputed, no query);
+- warm: the same call repeated (same data, query files and filters): served from the cache.
+
+Each figure is the median of several runs.  Prints a Markdown report; ``--write`` also saves it
+to ``docs/benchmarks-kpi.md``.
+
+    python benchmarks/bench_kpis.py [--scales 1 100] [--cold-runs 5] [--warm-runs 50] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+
+from campaign.contracts import KINDS  # noqa: E402
+from campaign.kpi import KpiEngine  # noqa: E402
+from campaign.model import Filters  # noqa: E402
+
+OUT = ROOT / "benchmarks" / "out"
+QUERIES = ROOT / "queries"
+REPORT = ROOT / "docs" / "benchmarks-kpi.md"
+TARGETS_MS = {1: (300, 10), 100: (2000, 10)}
+
+
+def machine() -> str:
+    """nproc, CPU model and RAM of this machine."""
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+                break
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} cores (nproc), {cpu}, {ram} RAM; Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}, {platform.system()} {platform.release()}"
+    )
+
+
+def prepare(scale: int) -> Path:
+    """The sample data folder at ``scale`` with its database built."""
+    from campaign.sample import write_sample
+    from campaign.storage import load_dataset
+
+    folder = OUT / f"sample-scale-{scale}"
+    if not (folder / "targets.csv").exists():
+        started = time.perf_counter()
+        write_sample(folder, scale=scale)
+        print(f"  wrote the scale-{scale} sample in {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
+    dataset = load_dataset(folder)
+    if dataset.build_error:
+        raise SystemExit(f"build failed: {dataset.build_error}")
+    print(f"  database ready in {time.perf_counter() - started:.1f} s: {dataset.database_path}")
+    return folder
+
+
+def row_counts(folder: Path) -> dict[str, int]:
+    from campaign.storage import load_dataset
+
+    with load_dataset(folder).connect() as con:
+        return {k.id: con.execute(f'SELECT count(*) FROM "{k.id}"').fetchone()[0] for k in KINDS}
+
+
+def median_ms(runs: int, setup: Callable[[], object], work: Callable[[object], object]) -> float:
+    """Median wall time of ``work(setup())`` in milliseconds (setup not timed)."""
+    times = []
+    for _ in range(runs):
+        state = setup()
+        started = time.perf_counter()
+        work(state)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def bench(scale: int, cold_runs: int, warm_runs: int) -> dict[str, object]:
+    folder = prepare(scale)
+    counts = row_counts(folder)
+
+    def new_engine() -> KpiEngine:
+        return KpiEngine(folder, QUERIES)
+
+    def everything(engine: KpiEngine) -> None:
+        filters = engine.default_filters()
+        cards = engine.all_scorecards(filters)
+        assert len(cards) == 12 and all(not c.errors for c in cards), cards[0].errors
+
+    warm_engine = new_engine()
+    everything(warm_engine)
+    filters = warm_engine.default_filters()
+    other_month = Filters(filters.year, date(filters.year, max(1, filters.as_of.month - 3), 28))
+
+    def fresh_month(engine: KpiEngine) -> KpiEngine:
+        engine._evaluations.clear()  # keep the facts, forget the derived results
+        engine._frames.clear()
+        return engine
+
+    figures = {
+        "cold_all_scorecards": median_ms(cold_runs, new_engine, everything),
+        "cold_ranking": median_ms(
+            cold_runs, new_engine, lambda e: e.ranking(e.default_filters())  # type: ignore[attr-defined]
+        ),
+        "other_month_all_scorecards": median_ms(
+            warm_runs,
+            lambda: fresh_month(warm_engine),
+            lambda e: e.all_scorecards(other_month),  # type: ignore[attr-defined]
+        ),
+        "warm_all_scorecards": median_ms(
+            warm_runs, lambda: warm_engine, lambda e: e.all_scorecards(filters)  # type: ignore[attr-defined]
+        ),
+        "warm_scorecard_city": median_ms(
+            warm_runs, lambda: warm_engine, lambda e: e.scorecard(filters)  # type: ignore[attr-defined]
+        ),
+        "warm_ranking": median_ms(
+            warm_runs, lambda: warm_engine, lambda e: e.ranking(filters)  # type: ignore[attr-defined]
+        ),
+    }
+    return {"scale": scale, "rows": counts, "filters": filters, **figures}
+
+
+def report(results: list[dict[str, object]], cold_runs: int, warm_runs: int) -> str:
+    lines = [
+        "# KPI engine benchmark",
+        "",
+        "`python benchmarks/bench_kpis.py --write` (this file is its output).",
+        "",
+        f"Machine: {machine()}.  The machine is shared, so figures vary by a few tens of percent",
+        "from run to run.",
+        "",
+        "What is timed (medians; cold = a new `KpiEngine`, nothing cached, "
+        f"{cold_runs} runs; the others {warm_runs} runs):",
+        "",
+        "- **all KPIs, city + every district, cold**: `default_filters()` + `all_scorecards()` —",
+        "  all 15 KPI queries run (for every scope at once), then 12 scorecards;",
+        "- **ranking, cold**: a new engine's `ranking()` (this month-end and the previous one);",
+        "- **another month, facts cached**: a warm engine asked for a different as-of month of the",
+        "  same year (no query runs; results recomputed);",
+        "- **unchanged repeat**: the same `all_scorecards()` / `scorecard()` / `ranking()` again:",
+        "  served from the cache (the only work is checking the data fingerprint and the files).",
+        "",
+        "| scale | rows (financing / orders / mediation / all) | as of | all KPIs × 12 scopes, cold "
+        "| ranking, cold | another month | repeat: all scopes | repeat: city | repeat: ranking |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        rows: dict[str, int] = r["rows"]  # type: ignore[assignment]
+        filters: Filters = r["filters"]  # type: ignore[assignment]
+        lines.append(
+            f"| {r['scale']} | {rows['financing']:,} / {rows['orders']:,} / {rows['mediation']:,} / "
+            f"{sum(rows.values()):,} | {filters.as_of} | {r['cold_all_scorecards']:.0f} ms "
+            f"| {r['cold_ranking']:.0f} ms | {r['other_month_all_scorecards']:.1f} ms "
+            f"| {r['warm_all_scorecards']:.2f} ms | {r['warm_scorecard_city']:.2f} ms "
+            f"| {r['warm_ranking']:.2f} ms |"
+        )
+    lines += ["", "Targets: cold under 300 ms at scale 1 and under 2 s at scale 100; an unchanged"]
+    lines += ["repeat under 10 ms."]
+    for r in results:
+        cold_target, warm_target = TARGETS_MS.get(int(r["scale"]), (None, 10))  # type: ignore[arg-type]
+        cold_ok = cold_target is None or r["cold_all_scorecards"] < cold_target  # type: ignore[operator]
+        warm_ok = r["warm_all_scorecards"] < warm_target  # type: ignore[operator]
+        lines.append(
+            f"- scale {r['scale']}: cold {'met' if cold_ok else 'MISSED'}"
+            + (f" (< {cold_target} ms)" if cold_target else "")
+            + f", repeat {'met' if warm_ok else 'MISSED'} (< {warm_target} ms)."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 100])
+    parser.add_argument("--cold-runs", type=int, default=5)
+    parser.add_argument("--warm-runs", type=int, default=50)
+    parser.add_argument("--write", action="store_true", help=f"save the report to {REPORT}")
+    args = parser.parse_args()
+    results = []
+    for scale in args.scales:
+        print(f"scale {scale}:")
+        results.append(bench(scale, args.cold_runs, args.warm_runs))
+    text = report(results, args.cold_runs, args.warm_runs)
+    print(text)
+    if args.write:
+        REPORT.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
