@@ -290,3 +290,20 @@ def test_resolve(folder: Path) -> None:
         kpi_engine.resolve(district="火星区")
     with pytest.raises(ValueError):
         kpi_engine.resolve(year=2025, as_of=date(2024, 12, 31))
+
+
+def test_a_runaway_query_is_stopped_and_reported(folder: Path) -> None:
+    (folder / "queries" / "kpi_config.toml").write_text(
+        "[engine]\nquery_timeout_seconds = 0.2\n", encoding="utf-8"
+    )
+    # a cross join of 10¹⁰ rows: far longer than the limit
+    kpi_file(
+        folder / "queries",
+        "runaway",
+        "SELECT DATE '2024-01-01' AS month, '市南区' AS district, sum(a.range * b.range) AS value\n"
+        "FROM range(100000) AS a, range(100000) AS b",
+    )
+    card = engine(folder).scorecard(END_JUNE)
+    assert [r.kpi.id for r in card.results] == ["sales"]
+    (error,) = card.errors
+    assert error.kpi_id == "runaway" and "took too long" in error.message_en

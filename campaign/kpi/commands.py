@@ -337,19 +337,22 @@ def run_check(args: argparse.Namespace) -> int:
     broken = {e.kpi_id for e in errors}
     unparsed = {e.kpi_id for e in errors if e.path.suffix == ".sql"} - {d.id for d in definitions}
     count = len(definitions) + len(unparsed)
-    for definition in definitions:
-        if definition.id not in broken:
-            print(
-                t(
-                    "kpi.check.kpi_ok",
-                    lang,
-                    file=definition.path.name,
-                    name=definition.name(lang),
-                    aggregation=definition.aggregation,
-                )
-            )
+    rows = [
+        [t("kpi.check.ok_tag", lang), d.path.name, d.name(lang), d.aggregation]
+        for d in definitions
+        if d.id not in broken
+    ]
+    if rows:
+        header = [t(f"kpi.check.col.{c}", lang) for c in ("result", "file", "kpi", "aggregation")]
+        print(_table(header, rows, right=set()))
     for error in errors:
-        print(t("kpi.check.kpi_broken", lang, where=error.where(), message=error.text(lang)))
+        first, *rest = error.text(lang).splitlines() or [""]
+        tag = t("kpi.check.error_tag", lang)
+        print(f"{tag}  {error.where()}  {first}")
+        indent = " " * (_width(tag) + 2)
+        for line in rest:
+            if line.strip():
+                print(indent + line)
     for warning in engine.warnings():
         print(t("kpi.cli.warning", lang, where=warning.where(), message=warning.text(lang)))
     if errors:

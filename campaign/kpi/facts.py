@@ -340,6 +340,7 @@ def run_kpi_query(
             raise QueryProblem(duckdb_error(definition, exc, body_line)) from exc
     finally:
         timer.cancel()
+        timer.join()  # no thread outlives the call holding the cursor
         cursor.close()
     cells: dict[str, dict[date, tuple[float | None, float | None]]] = {}
     for scope, month, a, b in rows:

@@ -74,12 +74,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{count} 个指标查询中有 {broken} 处问题：",
         "en": "{broken} problems in {count} KPI queries:",
     },
-    "kpi.check.kpi_ok": {
-        "zh": "  通过  {file}  {name}（{aggregation}）",
-        "en": "  ok    {file}  {name} ({aggregation})",
-    },
-    "kpi.check.kpi_broken": {
-        "zh": "  错误  {where}  {message}",
-        "en": "  error {where}  {message}",
-    },
+    "kpi.check.ok_tag": {"zh": "通过", "en": "ok"},
+    "kpi.check.error_tag": {"zh": "错误", "en": "error"},
+    "kpi.check.col.result": {"zh": "结果", "en": "Result"},
+    "kpi.check.col.file": {"zh": "文件", "en": "File"},
+    "kpi.check.col.kpi": {"zh": "指标", "en": "KPI"},
+    "kpi.check.col.aggregation": {"zh": "汇总方式", "en": "Aggregation"},
 }
