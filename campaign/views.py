@@ -364,6 +364,15 @@ def figures_html(figures: Sequence[Figure]) -> str:
     return f'<div class="kf-row">{items}</div>'
 
 
+def code_html(text: str) -> str:
+    """Read-only source text (a KPI's SQL, an error message) in a monospace block.
+
+    Plain HTML rather than ``st.code``: that pulls a 1.5 MB syntax highlighter into the
+    browser, which would cost the detail page about half a second on first load.
+    """
+    return f'<pre class="kcode">{html.escape(text)}</pre>'
+
+
 def has_figures(monthly: pd.DataFrame | None) -> bool:
     """Whether a KPI's months hold anything to draw: a non-zero value this year or last.
 
@@ -565,6 +574,9 @@ PAGE_CSS = f"""
 .kf-row {{ display: flex; flex-wrap: wrap; gap: 8px 36px; margin: 4px 0 8px 0; }}
 .kf-label {{ font-size: 15px; color: {theme.MUTED_COLOR}; }}
 .kf-value {{ font-size: 26px; font-weight: 700; color: {theme.TEXT_COLOR}; white-space: nowrap; }}
+.kcode {{ font-family: "Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace; font-size: 14px;
+  background: #f6f8fa; border: 1px solid {theme.GRID_COLOR}; border-radius: 6px;
+  padding: 12px 14px; white-space: pre-wrap; overflow-wrap: anywhere; color: {theme.TEXT_COLOR}; }}
 .kh-facts {{ display: flex; flex-wrap: wrap; gap: 4px 24px; font-size: 18px; font-weight: 600; }}
 .kh-fresh {{ font-size: 14px; color: {theme.MUTED_COLOR}; }}
 </style>

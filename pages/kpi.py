@@ -20,7 +20,7 @@ scope = views.scope_label(ctx.filters.district, ctx.lang)
 
 if error is not None:
     st.html(views.error_card_html(error, definition.name(ctx.lang), ctx.lang))
-    st.code(f"{error.where()}\n{error.text(ctx.lang)}", language=None)
+    st.html(views.code_html(f"{error.where()}\n{error.text(ctx.lang)}"))
 elif result is not None:
     with _ui.section(ctx):
         st.html(views.status_pill(result.status, ctx.lang))
@@ -60,7 +60,7 @@ st.caption(ctx.t("ui.kpi.as_written"))
 fields = (
     ("ui.kpi.description", definition.description),
     ("ui.kpi.owner", definition.owner),
-    ("ui.kpi.file", f"`{definition.path.name}`"),
+    ("ui.kpi.file", definition.path.name),
 )
 st.markdown("  \n".join(ctx.t("ui.kpi.field", label=ctx.t(k), value=v) for k, v in fields))
-st.code(definition.sql, language="sql")
+st.html(views.code_html(definition.sql))

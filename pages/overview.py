@@ -39,7 +39,7 @@ for group in groups:
                         name = definition.name(ctx.lang) if definition else None
                         st.html(views.error_card_html(item, name, ctx.lang))
                         with st.expander(ctx.t("ui.card.error_details")):
-                            st.code(f"{item.where()}\n{item.text(ctx.lang)}", language=None)
+                            st.html(views.code_html(f"{item.where()}\n{item.text(ctx.lang)}"))
                     else:
                         st.page_link(
                             ctx.pages["kpi"],

@@ -138,16 +138,25 @@ def browser(chromium_path: Path) -> Iterator[object]:
             chromium.close()
 
 
-@pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    """A fresh browser context (no shared session) at 1366×768, as on a meeting-room laptop."""
+@pytest.fixture(scope="session")
+def browser_context(browser: object) -> Iterator[object]:
+    """One browser profile for the session: its HTTP cache keeps Streamlit's scripts."""
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")  # type: ignore[attr-defined]
-    page = context.new_page()
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser_context: object) -> Iterator[object]:
+    """A new tab (so a new Streamlit session) at 1366×768, as on a meeting-room laptop."""
+    page = browser_context.new_page()  # type: ignore[attr-defined]
     page.set_default_timeout(30_000)
     try:
         yield page
     finally:
-        context.close()
+        page.close()
 
 
 @pytest.fixture(scope="session")
