@@ -1,0 +1,68 @@
+"""The meeting pack (会议材料): the dashboard's figures and charts as PDF, Excel and PowerPoint.
+
+``build_pack(engine, filters, lang)`` gathers what the pack says (:mod:`.content`);
+:func:`pack_bytes` lays it out in one format, chosen by name or by a file's suffix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from campaign.brief.content import MeetingPack, build_pack
+from campaign.brief.fonts import CjkFont, FontMissing, locate_cjk_font
+
+FORMATS: dict[str, str] = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+class UnknownFormat(ValueError):
+    """An output whose suffix is not .pdf, .xlsx or .pptx."""
+
+
+def format_of(path: Path | str) -> str:
+    """``pdf``, ``xlsx`` or ``pptx`` from a file name; :class:`UnknownFormat` otherwise."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise UnknownFormat(str(path))
+    return suffix
+
+
+def pack_bytes(pack: MeetingPack, fmt: str, font: CjkFont | None = None) -> bytes:
+    """The pack as a file's bytes in ``fmt`` (pdf, xlsx, pptx)."""
+    if fmt == "pdf":
+        from campaign.brief.pdf import pdf_bytes
+
+        return pdf_bytes(pack, font)
+    if fmt == "xlsx":
+        from campaign.brief.workbook import xlsx_bytes
+
+        return xlsx_bytes(pack)
+    if fmt == "pptx":
+        from campaign.brief.deck import pptx_bytes
+
+        return pptx_bytes(pack, font)
+    raise UnknownFormat(fmt)
+
+
+def file_name(pack: MeetingPack, fmt: str) -> str:
+    """``会议材料_全市_2022-09-30.pdf`` / ``meeting-pack_Whole-city_2022-09-30.pdf``."""
+    stem = "会议材料" if pack.lang == "zh" else "meeting-pack"
+    scope = pack.scope.replace(" ", "-")
+    return f"{stem}_{scope}_{pack.filters.as_of.isoformat()}.{fmt}"
+
+
+__all__ = [
+    "FORMATS",
+    "CjkFont",
+    "FontMissing",
+    "MeetingPack",
+    "UnknownFormat",
+    "build_pack",
+    "file_name",
+    "format_of",
+    "locate_cjk_font",
+    "pack_bytes",
+]
