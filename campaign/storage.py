@@ -34,7 +34,7 @@ from campaign.validation import (
     FileReport,
     Issue,
     check_kind,
-    create_kind_table,
+    create_kind_view,
     install_helpers,
     stage_file,
 )
@@ -258,7 +258,7 @@ def build_database(
     headers: dict[str, dict[str, str]] = {}
     with duckdb.connect(str(out)) as con:
         install_helpers(con)
-        tables = {kind.id: create_kind_table(con, kind) for kind in KINDS}
+        rows_tables: dict[str, dict[str, str]] = {kind.id: {} for kind in KINDS}
         for index, path in enumerate(paths):
             rel = path.relative_to(data_dir).as_posix()
             kind = kind_for_filename(path.name)
@@ -267,9 +267,12 @@ def build_database(
             if kind is None:
                 report.add("error", "validation.unknown_kind")
                 continue
-            headers[rel] = stage_file(con, kind, path, report, index, tables[kind.id])
+            table, headers[rel] = stage_file(con, kind, path, report, index)
+            if table is not None:
+                rows_tables[kind.id][rel] = table
         for kind in KINDS:
-            check_kind(con, kind, tables[kind.id], reports, headers)
+            create_kind_view(con, kind, rows_tables[kind.id])
+            check_kind(con, kind, reports, headers, rows_tables[kind.id])
             for source_file, loaded in con.execute(
                 f'SELECT source_file, count(*) FROM "{kind.id}" GROUP BY 1'
             ).fetchall():

@@ -292,20 +292,22 @@ def stage_file(
     path: Path,
     report: FileReport,
     file_index: int,
-    table: str,
-) -> dict[str, str]:
-    """Read, check and append one file's valid rows to ``table``; fill ``report``.
+) -> tuple[str | None, dict[str, str]]:
+    """Read and check one file into its own table of checked rows; fill ``report``.
 
-    Returns how the file spells each column's header (canonical name → header).
+    The table (``_rows_<n>``) holds every row with its typed values under the canonical
+    column names, its line, one flag per rule and ``_excluded``; the kind's view over such
+    tables is what readers see (see :func:`create_kind_view`).  Returns the table's name
+    (None when the file was rejected) and how the file spells each column's header.
     """
     try:
         raw = read_extract(path, con, f"raw_{file_index}")
     except UnreadableFile as exc:
         report.add("error", exc.key, **exc.params)
-        return {}
+        return None, {}
     report.encoding = raw.encoding
     opened = [raw]
-    norm = f"norm_{file_index}"
+    rows_table = f"_rows_{file_index}"
     try:
         mapped = map_headers(kind, raw.headers, report)
         columns = mapped or []
@@ -314,37 +316,37 @@ def stage_file(
         con.execute("SET preserve_insertion_order = true")
         if raw.positional:
             try:
-                con.execute(_norm_sql(norm, raw, columns))
-                mappable = _count(con, norm) == raw.expected_rows
+                con.execute(_norm_sql(rows_table, raw, columns))
+                mappable = _count(con, rows_table) == raw.expected_rows
             except duckdb.Error:
                 mappable = False
-            if not mappable and raw.exact is not None:
+            if mappable:
+                con.execute(f'ALTER TABLE "{rows_table}" ADD COLUMN _line BIGINT')
+                con.execute(f'UPDATE "{rows_table}" SET _line = rowid + 2')
+            elif raw.exact is not None:
                 raw = raw.exact()
                 opened.append(raw)
         if not raw.positional:
-            con.execute(_norm_sql(norm, raw, columns))
+            con.execute(_norm_sql(rows_table, raw, columns))
         con.execute("SET preserve_insertion_order = false")
         _report_ragged(raw, report)
         overflow = sum(1 for _, _, excluded in raw.ragged_rows if excluded)
-        report.rows_total = _count(con, norm, "NOT _empty") + overflow
+        report.rows_total = _count(con, rows_table, "NOT _empty") + overflow
         if mapped is None:
-            return {}
-        _report_rows(con, norm, raw, mapped, report)
-        _insert_valid(con, norm, raw, mapped, report, table)
-        return {m.column.name: m.header for m in mapped}
+            con.execute(f'DROP TABLE "{rows_table}"')
+            return None, {}
+        _report_rows(con, rows_table, raw, mapped, report)
+        return rows_table, {m.column.name: m.header for m in mapped}
+    except BaseException:
+        con.execute(f'DROP TABLE IF EXISTS "{rows_table}"')
+        raise
     finally:
-        con.execute(f'DROP TABLE IF EXISTS "{norm}"')
         for source in opened:
             source.close(con)
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str, where: str = "TRUE") -> int:
     return con.execute(f'SELECT count(*) FROM "{table}" WHERE {where}').fetchall()[0][0]
-
-
-def _line_sql(raw: RawTable) -> str:
-    # On the fast path the norm table keeps the file's order: row n is on line n + 2.
-    return "CAST(rowid + 2 AS BIGINT)" if raw.positional else "_line"
 
 
 def _report_ragged(raw: RawTable, report: FileReport) -> None:
@@ -384,12 +386,20 @@ def _norm_sql(norm: str, raw: RawTable, mapped: list[_MappedColumn]) -> str:
     )
     line = "" if raw.positional else "_line, "
     flags = [f"coalesce({r.condition}, FALSE) AS f{n}" for n, r in enumerate(rules)]
-    outputs = [*(f"v{i}" for i in range(len(mapped))), *flags, f"{empty} AS _empty"]
-    return f"""CREATE OR REPLACE TEMP TABLE "{norm}" AS
+    errors = [f"f{n}" for n, r in enumerate(rules) if r.severity == "error"]
+    typed_columns = [
+        f'CAST(v{i} AS {m.column.sql_type}) AS "{m.column.name}"' for i, m in enumerate(mapped)
+    ]
+    return f"""CREATE OR REPLACE TABLE "{norm}" AS
         WITH cleaned AS (SELECT {line}{", ".join(cleaned) or "NULL AS nothing"}
                          FROM {raw.source}),
-        typed AS (SELECT cleaned.*{"".join(", " + v for v in values)} FROM cleaned)
-        SELECT {line}{", ".join(outputs)} FROM typed"""
+        typed AS (SELECT cleaned.*{"".join(", " + v for v in values)} FROM cleaned),
+        flagged AS (SELECT typed.*{"".join(", " + f for f in flags)}, {empty} AS _empty
+                    FROM typed)
+        SELECT {line}{"".join(c + ", " for c in typed_columns)}
+               {"".join(f"f{n}, " for n in range(len(rules)))}_empty,
+               {" OR ".join(["_empty", *errors])} AS _excluded
+        FROM flagged"""
 
 
 def _report_rows(
@@ -405,7 +415,6 @@ def _report_rows(
     flagged_where = f"NOT _empty AND ({any_flag})"
     if not rules or not _count(con, norm, flagged_where):
         return
-    line = _line_sql(raw)
     raw_cells = ", ".join(f"{m.raw} AS r{i}" for i, m in enumerate(mapped))
     if raw.positional:
         # Rare (a file with problems): read the raw cells again, in order, to quote them.
@@ -419,10 +428,11 @@ def _report_rows(
         f"SELECT _line, {n}, r{r.column} FROM flagged WHERE f{n}" for n, r in enumerate(rules)
     ]
     found = con.execute(
-        f"""WITH numbered AS (SELECT {line} AS _line_no, * FROM "{norm}" WHERE {flagged_where}),
+        f"""WITH numbered AS (
+            SELECT _line AS _line_no, {", ".join(f"f{n}" for n in range(len(rules)))}
+            FROM "{norm}" WHERE {flagged_where}),
         flagged AS (
-            SELECT numbered.* EXCLUDE (_line_no{", _line" if not raw.positional else ""}),
-                   raw_rows.*
+            SELECT numbered.*, raw_rows.*
             FROM numbered JOIN ({raw_rows}) AS raw_rows ON raw_rows._line = numbered._line_no)
         {" UNION ALL ".join(selects)} ORDER BY 1, 2"""
     ).fetchall()
@@ -439,22 +449,22 @@ def _report_rows(
         )
 
 
-def _insert_valid(
-    con: duckdb.DuckDBPyConnection,
-    norm: str,
-    raw: RawTable,
-    mapped: list[_MappedColumn],
-    report: FileReport,
-    table: str,
+def create_kind_view(
+    con: duckdb.DuckDBPyConnection, kind: ExtractKind, rows_tables: dict[str, str]
 ) -> None:
-    _, rules = _all_rules(mapped)
-    bad = " OR ".join(f"f{n}" for n, r in enumerate(rules) if r.severity == "error") or "FALSE"
-    typed = ", ".join(f"CAST(v{i} AS {m.column.sql_type})" for i, m in enumerate(mapped))
-    con.execute(
-        f"""INSERT INTO "{table}"
-        SELECT {typed}, {_sql_text(report.path)}, {_line_sql(raw)}
-        FROM "{norm}" WHERE NOT _empty AND NOT ({bad})"""
-    )
+    """The kind's rows as readers see them: the valid rows of every file, typed, with
+    ``source_file`` and ``source_line``; a view over the files' checked-row tables (so a
+    million rows are written once), or an empty table when no file of the kind loaded."""
+    if not rows_tables:
+        create_kind_table(con, kind)
+        return
+    columns = ", ".join(f'"{c.name}"' for c in kind.columns)
+    parts = [
+        f"SELECT {columns}, {_sql_text(path)} AS source_file, _line AS source_line "
+        f'FROM "{table}" WHERE NOT _excluded'
+        for path, table in rows_tables.items()
+    ]
+    con.execute(f'CREATE VIEW "{kind.id}" AS ' + " UNION ALL ".join(parts))
 
 
 def create_kind_table(con: duckdb.DuckDBPyConnection, kind: ExtractKind) -> str:
@@ -476,13 +486,17 @@ def install_helpers(con: duckdb.DuckDBPyConnection) -> None:
 def check_kind(
     con: duckdb.DuckDBPyConnection,
     kind: ExtractKind,
-    stage_table: str,
     reports: dict[str, FileReport],
     headers: dict[str, dict[str, str]],
+    rows_tables: dict[str, str],
 ) -> None:
-    """Checks across all files of a kind: duplicate keys (excluded), exact duplicates and
-    amount outliers (warnings).  ``headers`` maps file → canonical column → its header there.
+    """Checks across all files of a kind, on its view: duplicate keys (excluded in their
+    file's table), exact duplicates and amount outliers (warnings).
+
+    ``headers`` maps file → canonical column → its header there; ``rows_tables`` maps file →
+    its checked-row table.
     """
+    stage_table = kind.id
 
     def header(path: str, column: str) -> str:
         return headers.get(path, {}).get(column, kind.column(column).header_zh)
@@ -500,12 +514,13 @@ def check_kind(
                 first_path=first_file,
                 first_line=first_line,
             )
-        if repeats:
-            con.execute("CREATE OR REPLACE TEMP TABLE repeated (source_file VARCHAR, line BIGINT)")
-            con.executemany("INSERT INTO repeated VALUES (?, ?)", [(r[0], r[1]) for r in repeats])
+        for path in sorted({r[0] for r in repeats}):
+            lines = [r[1] for r in repeats if r[0] == path]
+            con.execute("CREATE OR REPLACE TEMP TABLE repeated (line BIGINT)")
+            con.executemany("INSERT INTO repeated VALUES (?)", [(line,) for line in lines])
             con.execute(
-                f"""DELETE FROM "{stage_table}" AS t USING repeated AS r
-                WHERE t.source_file = r.source_file AND t.source_line = r.line"""
+                f"""UPDATE "{rows_tables[path]}" SET _excluded = TRUE
+                WHERE _line IN (SELECT line FROM repeated)"""
             )
     else:
         names = [c.name for c in kind.columns]
