@@ -22,13 +22,21 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, start_server, stop_server  # noqa: E402
+from tests.e2e.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    VIEWPORT,
+    copy_sample_data,
+    start_server,
+    stop_server,
+)
 
 PAGES = {
     "overview": ("pages/overview.py", "/", ".kc-value", 0),
@@ -107,7 +115,9 @@ def bench_browser(loads: int) -> dict[str, dict[str, object]]:
     from playwright.sync_api import sync_playwright
 
     log = ROOT / "benchmarks" / "out" / "bench_pages_server.log"
-    process, url = start_server(log)
+    scratch = tempfile.TemporaryDirectory(prefix="bench_pages_")
+    data = copy_sample_data(Path(scratch.name) / "data")
+    process, url = start_server(log, {"CAMPAIGN_DATA": str(data)})
     results: dict[str, dict[str, object]] = {}
     try:
         with sync_playwright() as playwright:
@@ -130,6 +140,7 @@ def bench_browser(loads: int) -> dict[str, dict[str, object]]:
             browser.close()
     finally:
         stop_server(process)
+        scratch.cleanup()
     return results
 
 

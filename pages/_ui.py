@@ -336,7 +336,10 @@ def header(ctx: PageContext, title: str, notices: list[Notice]) -> None:
     for notice in notices:
         st.warning(t(notice.key, lang, **notice.params), icon=":material/link_off:")
     if top.build_error:
-        st.error(t("ui.header.build_error", lang), icon=":material/sync_problem:")
+        # The pages still work on the last good data: a warning, not an error.
+        st.warning(t("ui.header.build_error", lang), icon=":material/sync_problem:")
+        with st.expander(t("ui.error.details", lang)):
+            st.html(views.code_html(top.build_error))
     if top.excluded_text:
         with st.container(horizontal=True, vertical_alignment="center"):
             st.warning(top.excluded_text, icon=":material/warning:")

@@ -7,6 +7,7 @@ import html
 import json
 import re
 import shutil
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +29,16 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 # One worker runs these, so they share the cached engine and its warm results.
 pytestmark = pytest.mark.xdist_group("apptest")
+
+
+@pytest.fixture(autouse=True)
+def keep_main_module():
+    """AppTest installs the script as ``sys.modules["__main__"]`` and leaves it there; a later
+    test in this worker that spawns processes (multiprocessing re-imports ``__main__`` in the
+    child) would then run dashboard.py. Put the real one back."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(autouse=True)

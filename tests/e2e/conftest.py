@@ -10,6 +10,7 @@ reason.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -49,6 +50,20 @@ def _healthy(url: str) -> bool:
             return response.status == 200
     except OSError:
         return False
+
+
+def copy_sample_data(target: Path) -> Path:
+    """A private copy of the shipped data folder (no built database), built before use.
+
+    The server under test then neither waits for nor races with anything else that uses
+    the shipped folder's database while it runs.
+    """
+    from campaign.storage import load_dataset
+
+    source = ROOT / "data"
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".build"))
+    load_dataset(target)
+    return target
 
 
 def start_server(
@@ -115,9 +130,10 @@ def chromium_path() -> Path:
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard on the shipped sample data, started by the test session."""
-    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
-    process, url = start_server(log_path)
+    """The dashboard on (a copy of) the shipped sample data, started by the test session."""
+    folder = tmp_path_factory.mktemp("server")
+    data = copy_sample_data(folder / "data")
+    process, url = start_server(folder / "streamlit.log", {"CAMPAIGN_DATA": str(data)})
     try:
         yield url
     finally:
