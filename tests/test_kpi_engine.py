@@ -307,3 +307,32 @@ def test_a_runaway_query_is_stopped_and_reported(folder: Path) -> None:
     assert [r.kpi.id for r in card.results] == ["sales"]
     (error,) = card.errors
     assert error.kpi_id == "runaway" and "took too long" in error.message_en
+
+
+def test_facts_kept_on_disk_spare_a_new_process_the_queries(folder: Path) -> None:
+    provider = Counting(folder / "campaign.duckdb")
+
+    def new_engine() -> KpiEngine:
+        return KpiEngine(
+            None,
+            folder / "queries",
+            database=provider,
+            targets_path=folder / "targets.csv",
+            facts_dir=folder / "facts",
+            workers=1,
+        )
+
+    first = new_engine().scorecard(END_JUNE)
+    assert provider.connections == 1
+    # a new engine (a restart) over the same data and files: no query runs
+    assert new_engine().scorecard(END_JUNE) == first
+    assert provider.connections == 1
+    # an edited file is new text: its facts are computed again
+    kpi_file(folder / "queries", "sales", AMOUNT_SQL.replace("/ 10000", "/ 1"), unit="万元")
+    assert new_engine().scorecard(END_JUNE).results[0].actual == 40_000
+    assert provider.connections == 2
+    # so is new data (another fingerprint); the other database's files are removed
+    provider.fingerprint = "v2"
+    new_engine().scorecard(END_JUNE)
+    assert provider.connections == 3
+    assert len(list((folder / "facts").glob("*.json"))) == 1

@@ -49,6 +49,7 @@ from campaign.kpi.facts import KpiFacts, QueryProblem, run_kpi_query
 from campaign.kpi.issues import KpiWarning
 from campaign.kpi.pacing import Pacing, elapsed_share, load_pacing
 from campaign.kpi.results import build_result
+from campaign.kpi.store import FactsStore
 from campaign.kpi.targets import ResolvedTargets, TargetTable, load_targets
 from campaign.model import Filters, KpiDefinition, KpiError, KpiResult, Scorecard
 
@@ -161,6 +162,11 @@ class KpiEngine:
     folder.  Tests and benchmarks pass ``database=`` (a provider: a callable returning an
     object with ``fingerprint`` and ``connect()``) and the planning files' paths instead;
     :meth:`for_database` does that for a plain DuckDB file.
+
+    Facts are also kept on disk (``facts_dir``, by default ``<data>/.build/kpi-facts`` for an
+    engine over a data folder; none for :meth:`for_database` unless given), so a new process
+    over unchanged data and query files does not re-run the queries; ``persist_facts=False``
+    turns that off.
     """
 
     def __init__(
@@ -175,6 +181,8 @@ class KpiEngine:
         today: Callable[[], date] = date.today,
         workers: int | None = None,
         cache_size: int = 64,
+        facts_dir: Path | str | None = None,
+        persist_facts: bool = True,
     ) -> None:
         if database is None and data_dir is None:
             raise ValueError("KpiEngine needs a data folder or a database provider")
@@ -197,6 +205,11 @@ class KpiEngine:
         self._evaluations: MemoCache[_Evaluation] = MemoCache(cache_size)
         self._frames: MemoCache[object] = MemoCache(cache_size * 4)
         self._as_of: MemoCache[date] = MemoCache(8)
+        # Facts survive a restart in <data>/.build/kpi-facts (see campaign.kpi.store).
+        folder = Path(facts_dir) if facts_dir else None
+        if folder is None and self.data_dir is not None:
+            folder = self.data_dir / ".build" / "kpi-facts"
+        self._store = FactsStore(folder) if persist_facts and folder is not None else None
 
     @classmethod
     def for_database(
@@ -526,8 +539,13 @@ class KpiEngine:
             )
 
             def run() -> KpiFacts | KpiError:
+                store = self._store
+                if store is not None:
+                    stored = store.load(snapshot.fingerprint, definition, start, end_exclusive)
+                    if stored is not None:
+                        return stored
                 try:
-                    return run_kpi_query(
+                    facts = run_kpi_query(
                         definition,
                         catalog.parsed[definition.id].body_line,
                         connect(),
@@ -537,10 +555,15 @@ class KpiEngine:
                     )
                 except QueryProblem as problem:
                     return problem.error
+                if store is not None:
+                    store.save(snapshot.fingerprint, facts, start, end_exclusive)
+                return facts
 
             return self._facts.get(key, run)
 
-        definitions = list(catalog.definitions)
+        # The distinct counts are the heavy queries: start them first so the light ones fill
+        # the other worker meanwhile.
+        definitions = sorted(catalog.definitions, key=lambda d: d.aggregation != "count_distinct")
         try:
             if self._workers > 1 and len(definitions) > 1:
                 with ThreadPoolExecutor(self._workers, thread_name_prefix="kpi") as pool:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import duckdb
+import numpy as np
 
 from campaign.contracts import CITY
 from campaign.model import KpiDefinition, KpiError
@@ -119,6 +120,40 @@ class KpiFacts:
         return a
 
 
+def _month_rows(
+    masks: dict[str, np.ndarray], start: date, months: int
+) -> list[tuple[str, date, float, float]]:
+    """Month rows (scope, month, a, b) from the (scope, months mask, n) rows of count_distinct.
+
+    a = entities whose mask has the month's bit (distinct entities in that month);
+    b = entities whose first bit within that year's twelve is the month's (first seen in the
+    year that month), so the year-to-date count to any month is a running sum of b.
+    """
+    rows: list[tuple[str, date, float, float]] = []
+    scope_of = masks["scope"]
+    mask = masks["months"].astype(np.int64)
+    count = masks["n"].astype(np.int64)
+    bit = np.int64(1) << np.arange(months, dtype=np.int64)
+    present = (mask[:, None] & bit) != 0  # rows × months
+    first = np.zeros_like(present)
+    for year in range(months // 12):
+        block = (mask >> (12 * year)) & 4095
+        lowest = block & -block  # the first month of that year the entity appears in
+        first[:, 12 * year : 12 * year + 12] = lowest[:, None] == (bit[:12])
+    for scope in dict.fromkeys(scope_of.tolist()):
+        if scope is None:
+            continue
+        chosen = scope_of == scope
+        weights = count[chosen]
+        a = weights @ present[chosen]
+        b = weights @ first[chosen]
+        for i in range(months):
+            if a[i] or b[i]:
+                month = date(start.year + i // 12, i % 12 + 1, 1)
+                rows.append((scope, month, float(a[i]), float(b[i])))
+    return rows
+
+
 def strip_trailing_semicolon(text: str) -> str:
     """The file's text without a final ``;`` (after which comments may follow)."""
     lines = text.rstrip().split("\n")
@@ -175,28 +210,35 @@ def _aggregate_sql(
             f"{head}\nSELECT {scope} AS scope, month, sum(numerator) AS a, sum(denominator) AS b "
             f"FROM facts {grouping}"
         )
-    # count_distinct: distinct entities per month (a), and how many entities appear for the
-    # first time in their year in each month (b), per district and for the city.  The city's
-    # first month of an entity is the earliest of its districts' first months.
-    return f"""{head}, seen AS MATERIALIZED (
-  SELECT DISTINCT month, district, entity FROM facts WHERE entity IS NOT NULL
-), district_firsts AS MATERIALIZED (
-  SELECT district, entity, min(month) AS first_month
-  FROM seen GROUP BY district, entity, year(month)
-), counts AS (
-  SELECT district AS scope, month, count(*) AS a, NULL::BIGINT AS b
-  FROM seen GROUP BY district, month
+    return _distinct_sql(head, start, _months_between(start, end_exclusive))
+
+
+def _months_between(start: date, end_exclusive: date) -> int:
+    return (end_exclusive.year - start.year) * 12 + end_exclusive.month - start.month
+
+
+def _distinct_sql(head: str, start: date, months: int) -> str:
+    """count_distinct in two hash aggregations, whatever the number of months and scopes.
+
+    Each (entity, district) pair gets a bit mask of the window's months it appears in
+    (bit i = ``start`` + i months); the city's mask of an entity is the OR of its districts'.
+    Identical (scope, mask) rows are then counted, so :func:`_month_rows` reads a few
+    thousand rows instead of millions.
+    """
+    if start.month != 1 or start.day != 1 or months % 12 or not 0 < months <= 48:
+        raise ValueError("count_distinct facts need whole years, at most four, from January 1")
+    return f"""{head}, pairs AS MATERIALIZED (
+  SELECT entity, district,
+         bit_or(1::BIGINT << CAST(datediff('month', {_date_literal(start)}, month) AS BIGINT))
+           AS months
+  FROM facts WHERE entity IS NOT NULL
+  GROUP BY entity, district
+), scoped AS (
+  SELECT '{CITY}' AS scope, bit_or(months) AS months FROM pairs GROUP BY entity
   UNION ALL
-  SELECT '{CITY}', month, count(DISTINCT entity), NULL FROM seen GROUP BY month
-  UNION ALL
-  SELECT district, first_month, NULL, count(*) FROM district_firsts GROUP BY district, first_month
-  UNION ALL
-  SELECT '{CITY}', first_month, NULL, count(*) FROM (
-    SELECT min(first_month) AS first_month FROM district_firsts
-    GROUP BY entity, year(first_month)
-  ) GROUP BY first_month
+  SELECT district, months FROM pairs WHERE district IS NOT NULL
 )
-SELECT scope, month, max(a) AS a, max(b) AS b FROM counts GROUP BY scope, month"""
+SELECT scope, months, count(*) AS n FROM scoped GROUP BY scope, months"""
 
 
 class QueryProblem(Exception):
@@ -335,7 +377,13 @@ def run_kpi_query(
         columns, measure = output_columns(definition, described, body_line)
         sql = _aggregate_sql(columns, measure, file_sql, start, end_exclusive)
         try:
-            rows = cursor.execute(sql).fetchall()
+            result = cursor.execute(sql)
+            if measure == ("entity",):
+                rows = _month_rows(
+                    result.fetchnumpy(), start, _months_between(start, end_exclusive)
+                )
+            else:
+                rows = result.fetchall()
         except duckdb.Error as exc:
             raise QueryProblem(duckdb_error(definition, exc, body_line)) from exc
     finally:

@@ -1,0 +1,89 @@
+"""Facts kept on disk between processes, so a restart does not re-run every KPI query.
+
+A KPI's facts for a fact window are a few hundred numbers (months × scopes) however large
+the extracts, while computing them can take seconds on a large database (distinct counts
+over millions of rows).  They are stored as small JSON files in ``<data>/.build/kpi-facts/``
+named by a hash of everything they depend on: the database fingerprint, the KPI file's full
+text and the window (and this format's version).  Nothing is ever stale: a changed extract
+changes the fingerprint, an edited file its text.  Files of other fingerprints are removed
+when new facts are written; broken queries are never stored.  Any problem reading or
+writing is ignored (the facts are then computed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from datetime import date
+from pathlib import Path
+
+from campaign.kpi.facts import KpiFacts
+from campaign.model import KpiDefinition
+
+FORMAT_VERSION = "1"
+# At most this many files are kept (a few KB each).
+MAX_FILES = 500
+
+
+class FactsStore:
+    """JSON files of KPI facts in one folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @staticmethod
+    def _name(fingerprint: str, definition: KpiDefinition, start: date, end: date) -> str:
+        digest = hashlib.sha256(
+            "\0".join(
+                (FORMAT_VERSION, fingerprint, definition.sql, start.isoformat(), end.isoformat())
+            ).encode()
+        ).hexdigest()[:32]
+        prefix = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
+        return f"{prefix}-{definition.id}-{digest}.json"
+
+    def load(
+        self, fingerprint: str, definition: KpiDefinition, start: date, end: date
+    ) -> KpiFacts | None:
+        """The stored facts, or None when there are none (or they cannot be read)."""
+        path = self.folder / self._name(fingerprint, definition, start, end)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            cells: dict[str, dict[date, tuple[float | None, float | None]]] = {}
+            for scope, month, a, b in data["cells"]:
+                cells.setdefault(scope, {})[date.fromisoformat(month)] = (a, b)
+            return KpiFacts(definition=definition, ratio=bool(data["ratio"]), cells=cells)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, fingerprint: str, facts: KpiFacts, start: date, end: date) -> None:
+        """Store ``facts``; forget the facts of other databases."""
+        name = self._name(fingerprint, facts.definition, start, end)
+        prefix = name.split("-", 1)[0]
+        payload = {
+            "kpi": facts.definition.id,
+            "ratio": facts.ratio,
+            "cells": [
+                [scope, month.isoformat(), a, b]
+                for scope, months in facts.cells.items()
+                for month, (a, b) in sorted(months.items())
+            ],
+        }
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.folder / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
+            tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.folder / name)
+            kept = []
+            for old in self.folder.glob("*.json"):
+                if not old.name.startswith(prefix):
+                    old.unlink(missing_ok=True)
+                else:
+                    kept.append(old)
+            if len(kept) > MAX_FILES:  # drafts previewed in the editor add up: oldest go
+                kept.sort(key=lambda path: path.stat().st_mtime_ns)
+                for old in kept[: len(kept) - MAX_FILES]:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass
