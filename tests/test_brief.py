@@ -343,7 +343,7 @@ def test_xlsx_in_english_shows_amounts_in_billions(engine, filters, tmp_path):
     assert cells["Year to date"].value == pytest.approx(result.actual * 0.1)  # 亿元 → bn
     assert cells["Year to date"].number_format == "#,##0.000"  # CNY 32.431 bn
     assert cells["Year to date (as shown)"].value == "CNY 32.431 bn"
-    assert file_name(pack, "xlsx") == "meeting-pack_Whole-city_2022-09-30.xlsx"
+    assert file_name(filters, "en", "xlsx") == "meeting-pack_Whole-city_2022-09-30.xlsx"
 
 
 # ---------------------------------------------------------------- PowerPoint

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from campaign.brief.content import MeetingPack, build_pack
 from campaign.brief.fonts import CjkFont, FontMissing, locate_cjk_font
+from campaign.model import Filters
+from campaign.views import scope_label
 
 FORMATS: dict[str, str] = {
     "pdf": "application/pdf",
@@ -47,11 +49,11 @@ def pack_bytes(pack: MeetingPack, fmt: str, font: CjkFont | None = None) -> byte
     raise UnknownFormat(fmt)
 
 
-def file_name(pack: MeetingPack, fmt: str) -> str:
+def file_name(filters: Filters, lang: str, fmt: str) -> str:
     """``会议材料_全市_2022-09-30.pdf`` / ``meeting-pack_Whole-city_2022-09-30.pdf``."""
-    stem = "会议材料" if pack.lang == "zh" else "meeting-pack"
-    scope = pack.scope.replace(" ", "-")
-    return f"{stem}_{scope}_{pack.filters.as_of.isoformat()}.{fmt}"
+    stem = "会议材料" if lang == "zh" else "meeting-pack"
+    scope = scope_label(filters.district, lang).replace(" ", "-")
+    return f"{stem}_{scope}_{filters.as_of.isoformat()}.{fmt}"
 
 
 __all__ = [

@@ -154,9 +154,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "brief.present.previous": {"zh": "上一页", "en": "Previous"},
     "brief.present.next": {"zh": "下一页", "en": "Next"},
     "brief.present.position": {"zh": "第 {n} / {total} 页", "en": "{n} of {total}"},
-    "brief.present.auto": {"zh": "自动翻页", "en": "Auto-advance"},
-    "brief.present.auto_off": {"zh": "关闭", "en": "Off"},
-    "brief.present.seconds": {"zh": "{n} 秒", "en": "{n} s"},
+    "brief.present.auto": {"zh": "自动翻页（秒）", "en": "Auto-advance (seconds)"},
+    "brief.present.auto_help": {
+        "zh": "每页停留的秒数；再点一次所选项即关闭自动翻页。",
+        "en": "Seconds per screen; click the chosen one again to stop.",
+    },
+    "brief.present.screen": {"zh": "页码", "en": "Screen"},
     "brief.present.exit": {"zh": "退出演示", "en": "Leave presentation"},
     "brief.present.facts": {
         "zh": "{scope} · 数据截至 {date} · 序时进度 {expected}",

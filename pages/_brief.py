@@ -1,0 +1,58 @@
+"""The meeting pack (会议材料) download: one call from a page puts the button there.
+
+The pack is made only when the button is clicked (Streamlit calls the data function then,
+on its own thread), for the page's filters and language, so it shows what the page shows.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from campaign.brief import FORMATS, FontMissing, build_pack, file_name, locate_cjk_font, pack_bytes
+from pages._ui import PageContext
+
+FORMAT_KEY = "brief_format"
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _font_problem(lang: str) -> str | None:
+    """The missing-font message, or None when the CJK font is installed (checked rarely)."""
+    try:
+        locate_cjk_font()
+    except FontMissing as missing:
+        return missing.text(lang)
+    return None
+
+
+def pack_download(ctx: PageContext) -> None:
+    """A "会议材料" popover: the format, then the download of the pack for this view."""
+    with st.popover(ctx.t("brief.download.title"), icon=":material/download:"):
+        fmt = st.segmented_control(
+            ctx.t("brief.download.format"),
+            list(FORMATS),
+            default="pdf",
+            format_func=lambda name: ctx.t(f"brief.format.{name}"),
+            key=FORMAT_KEY,
+            required=True,
+        )
+        fmt = fmt or "pdf"
+        problem = _font_problem(ctx.lang) if fmt in ("pdf", "pptx") else None
+        if problem:
+            st.error(problem, icon=":material/error:")
+        engine, filters, lang = ctx.engine, ctx.filters, ctx.lang
+
+        def make() -> bytes:
+            return pack_bytes(build_pack(engine, filters, lang), fmt)
+
+        st.download_button(
+            ctx.t("brief.download.button"),
+            data=make,
+            file_name=file_name(filters, lang, fmt),
+            mime=FORMATS[fmt],
+            on_click="ignore",
+            type="primary",
+            icon=":material/download:",
+            disabled=problem is not None,
+            key=f"brief_download_{fmt}",
+        )
+        st.caption(ctx.t("brief.download.help"))
