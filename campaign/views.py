@@ -186,10 +186,11 @@ def card_html(result: KpiResult, expected: float | None, lang: str = "zh") -> st
         if result.target is not None
         else t("ui.card.no_target", lang)
     )
+    value = html.escape(format_value(result.actual, unit, lang))
     parts = [
         '<div class="kc">',
-        status_pill(result.status, lang),
-        f'<div class="kc-value">{html.escape(format_value(result.actual, unit, lang))}</div>',
+        f'<div class="kc-head"><span class="kc-value">{value}</span>'
+        f"{status_pill(result.status, lang)}</div>",
         f'<div class="kc-target">{html.escape(target)}</div>',
     ]
     if result.completion is not None:
@@ -546,12 +547,19 @@ def issues_frame(files: Iterable[object], severity: str, lang: str = "zh") -> pd
 PAGE_CSS = f"""
 <style>
 [data-testid="stMainBlockContainer"] {{ padding-top: 4.5rem; padding-bottom: 2rem; }}
+/* A card's title is a page link: let a long KPI name wrap instead of being cut off. */
+[data-testid="stPageLink-NavLink"] span, [data-testid="stPageLink-NavLink"] p {{
+  white-space: normal; overflow: visible; text-overflow: clip; }}
+[data-testid="stPageLink-NavLink"] p {{ font-size: 17px; }}
 .kc, .kt, .kh-facts, .kh-fresh, .kc-count, .kf-row {{ font-family: {theme.FONT_STACK}; }}
 .kc {{ display: flex; flex-direction: column; gap: 4px; }}
-.kc-pill {{ display: inline-block; align-self: flex-start; padding: 1px 10px; border-radius: 12px;
+.kc-pill {{ display: inline-block; padding: 1px 10px; border-radius: 12px;
   font-size: 15px; font-weight: 600; white-space: nowrap; }}
+.kc-error .kc-pill {{ align-self: flex-start; }}
 .kc-pill-error {{ background: #ffffff; color: {theme.STATUS_STYLES["critical"].color};
   border: 2px solid {theme.STATUS_STYLES["critical"].color}; }}
+.kc-head {{ display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between;
+  gap: 2px 8px; }}
 .kc-value {{ font-size: 30px; font-weight: 700; line-height: 1.2; color: {theme.TEXT_COLOR}; }}
 .kc-target {{ font-size: 15px; color: {theme.MUTED_COLOR}; }}
 .kc-error-name {{ font-size: 20px; font-weight: 700; }}
