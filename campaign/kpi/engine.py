@@ -198,6 +198,8 @@ class KpiEngine:
         # per-query overhead (parse, bind, fetch) that dominates on small data.
         self._workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self._lock = threading.Lock()
+        self._connection_lock = threading.Lock()
+        self._connection: tuple[str, duckdb.DuckDBPyConnection] | None = None
         self._parsed_files: dict[tuple[str, FileSignature], ParsedFile] = {}
         self._catalogs: MemoCache[_Catalog] = MemoCache(8)
         self._plans: MemoCache[_Plans] = MemoCache(8)
@@ -483,11 +485,15 @@ class KpiEngine:
 
     def _find_default_as_of(self, snapshot: _Snapshot, this_month: date) -> date:
         """The end of the latest month with any fact that has ended before today's month."""
-        connection = snapshot.database.connect()
+        if self._store is not None:
+            stored = self._store.load_as_of(snapshot.fingerprint, this_month)
+            if stored is not None:
+                return stored
+        cursor = self._cursor(snapshot)
         try:
             tables = {
                 row[0]
-                for row in connection.execute(
+                for row in cursor.execute(
                     "SELECT table_name FROM information_schema.tables"
                 ).fetchall()
             }
@@ -499,14 +505,28 @@ class KpiEngine:
             ]
             last = None
             if parts:
-                last = connection.execute(
+                last = cursor.execute(
                     f"SELECT max(last) FROM ({' UNION ALL '.join(parts)})"
                 ).fetchone()[0]  # type: ignore[index]
         finally:
-            connection.close()
-        if last is None:
-            return previous_month_end(this_month)
-        return month_end(last)
+            cursor.close()
+        as_of = previous_month_end(this_month) if last is None else month_end(last)
+        if self._store is not None:
+            self._store.save_as_of(snapshot.fingerprint, this_month, as_of)
+        return as_of
+
+    def _cursor(self, snapshot: _Snapshot) -> duckdb.DuckDBPyConnection:
+        """A new cursor on the engine's read-only connection to this snapshot's database.
+
+        One parent connection per database version is kept open (opening a large database
+        reads its catalog: ~0.2 s); a newer fingerprint replaces it.  The old one is not
+        closed here, since another thread may still be using a cursor of it; it closes when
+        the last reference goes.
+        """
+        with self._connection_lock:
+            if self._connection is None or self._connection[0] != snapshot.fingerprint:
+                self._connection = (snapshot.fingerprint, snapshot.database.connect())
+            return self._connection[1].cursor()
 
     def _year_as_of_default(self, snapshot: _Snapshot) -> tuple[int, date]:
         as_of = self._default_as_of(snapshot)
@@ -519,15 +539,6 @@ class KpiEngine:
     ) -> dict[str, KpiFacts | KpiError]:
         """Each KPI's facts for January of ``year − 1`` to December of ``year``."""
         start, end_exclusive = date(year - 1, 1, 1), date(year + 1, 1, 1)
-        connection: duckdb.DuckDBPyConnection | None = None
-        connection_lock = threading.Lock()
-
-        def connect() -> duckdb.DuckDBPyConnection:
-            nonlocal connection
-            with connection_lock:
-                if connection is None:
-                    connection = snapshot.database.connect()
-                return connection
 
         def one(definition: KpiDefinition) -> KpiFacts | KpiError:
             key = (
@@ -548,7 +559,7 @@ class KpiEngine:
                     facts = run_kpi_query(
                         definition,
                         catalog.parsed[definition.id].body_line,
-                        connect(),
+                        self._cursor(snapshot),
                         start,
                         end_exclusive,
                         catalog.config.query_timeout_seconds,
@@ -564,15 +575,11 @@ class KpiEngine:
         # The distinct counts are the heavy queries: start them first so the light ones fill
         # the other worker meanwhile.
         definitions = sorted(catalog.definitions, key=lambda d: d.aggregation != "count_distinct")
-        try:
-            if self._workers > 1 and len(definitions) > 1:
-                with ThreadPoolExecutor(self._workers, thread_name_prefix="kpi") as pool:
-                    found = list(pool.map(one, definitions))
-            else:
-                found = [one(d) for d in definitions]
-        finally:
-            if connection is not None:
-                connection.close()
+        if self._workers > 1 and len(definitions) > 1:
+            with ThreadPoolExecutor(self._workers, thread_name_prefix="kpi") as pool:
+                found = list(pool.map(one, definitions))
+        else:
+            found = [one(d) for d in definitions]
         return {d.id: f for d, f in zip(definitions, found, strict=True)}
 
     def _evaluation(

@@ -351,18 +351,18 @@ def output_columns(
 def run_kpi_query(
     definition: KpiDefinition,
     body_line: int,
-    connection: duckdb.DuckDBPyConnection,
+    cursor: duckdb.DuckDBPyConnection,
     start: date,
     end_exclusive: date,
     timeout_seconds: float,
 ) -> KpiFacts:
     """Run one KPI file over months in [start, end_exclusive); raises QueryProblem.
 
-    Uses its own cursor (safe to call from several threads on one parent connection) and
-    interrupts the query after ``timeout_seconds``.
+    ``cursor`` is this call's own (a cursor of a shared parent connection, used by this
+    thread only); it is closed at the end.  The query is interrupted after
+    ``timeout_seconds``.
     """
     file_sql = strip_trailing_semicolon(definition.sql)
-    cursor = connection.cursor()
     timer = threading.Timer(timeout_seconds, cursor.interrupt)
     timer.daemon = True
     timer.start()

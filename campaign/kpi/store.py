@@ -59,8 +59,6 @@ class FactsStore:
 
     def save(self, fingerprint: str, facts: KpiFacts, start: date, end: date) -> None:
         """Store ``facts``; forget the facts of other databases."""
-        name = self._name(fingerprint, facts.definition, start, end)
-        prefix = name.split("-", 1)[0]
         payload = {
             "kpi": facts.definition.id,
             "ratio": facts.ratio,
@@ -70,6 +68,28 @@ class FactsStore:
                 for month, (a, b) in sorted(months.items())
             ],
         }
+        self._write(self._name(fingerprint, facts.definition, start, end), payload)
+
+    @staticmethod
+    def _as_of_name(fingerprint: str, this_month: date) -> str:
+        prefix = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
+        return f"{prefix}-default-as-of-{this_month.isoformat()}.json"
+
+    def load_as_of(self, fingerprint: str, this_month: date) -> date | None:
+        """The default as-of date found for this database in this calendar month, if stored."""
+        try:
+            text = (self.folder / self._as_of_name(fingerprint, this_month)).read_text("utf-8")
+            return date.fromisoformat(json.loads(text)["as_of"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save_as_of(self, fingerprint: str, this_month: date, as_of: date) -> None:
+        """Remember the default as-of date of this database for this calendar month."""
+        self._write(self._as_of_name(fingerprint, this_month), {"as_of": as_of.isoformat()})
+
+    def _write(self, name: str, payload: dict[str, object]) -> None:
+        """Write ``name`` atomically; remove files of other databases; keep MAX_FILES."""
+        prefix = name.split("-", 1)[0]
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = self.folder / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
