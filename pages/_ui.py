@@ -142,6 +142,12 @@ def build_pages(lang: str) -> dict[str, st.Page]:
             icon=":material/fact_check:",
             url_path="data",
         ),
+        "present": st.Page(
+            "pages/present.py",
+            title=t("brief.present.page", lang),
+            icon=":material/co_present:",
+            url_path="present",
+        ),
     }
 
 
@@ -158,6 +164,7 @@ def frame() -> st.Page:
         layout="wide",
         initial_sidebar_state="expanded",
     )
+    st.html(views.PAGE_CSS)
     data_dir, queries_dir = data_paths()
     try:
         engine = engine_for(str(data_dir), str(queries_dir))
@@ -168,7 +175,7 @@ def frame() -> st.Page:
         log.exception("cannot open the data folder")
         st.error(t("ui.error.no_engine", path=str(data_dir)), icon=":material/error:")
         with st.expander(t("ui.error.details")):
-            st.code(f"{type(exc).__name__}: {exc}", language=None)
+            st.html(views.code_html(f"{type(exc).__name__}: {exc}"))
         st.stop()
 
     view, notices = sync_view(options)
@@ -177,14 +184,22 @@ def frame() -> st.Page:
     sidebar(view, options)
     write_query(view, with_kpi=page.url_path == pages["kpi"].url_path)
 
-    filters = engine.resolve(year=view.year, as_of=view.as_of, district=view.district)
+    try:
+        filters = engine.resolve(year=view.year, as_of=view.as_of, district=view.district)
+        scorecard = engine.scorecard(filters)
+    except Exception as exc:  # broken KPIs are in the scorecard; this is anything else
+        log.exception("cannot compute the scorecard")
+        st.error(t("ui.error.page", view.lang), icon=":material/error:")
+        with st.expander(t("ui.error.details", view.lang)):
+            st.html(views.code_html(f"{type(exc).__name__}: {exc}"))
+        st.stop()
     ctx = PageContext(
         view=view,
         options=options,
         engine=engine,
         dataset=dataset,
         definitions=definitions,
-        scorecard=engine.scorecard(filters),
+        scorecard=scorecard,
         pages=pages,
     )
     st.session_state[CONTEXT_KEY] = ctx
@@ -317,7 +332,6 @@ def kpi_selector(ctx: PageContext) -> str | None:
 def header(ctx: PageContext, title: str, notices: list[Notice]) -> None:
     """Title, as-of date, 序时进度, scope, freshness, and warnings every page shows."""
     lang = ctx.lang
-    st.html(views.PAGE_CSS)
     reported = reported_months(str(ctx.dataset.data_dir), ctx.dataset.fingerprint)
     top = views.header(
         ctx.scorecard,
@@ -368,7 +382,7 @@ def section(ctx: PageContext) -> Iterator[None]:
         log.exception("page section failed")
         st.error(ctx.t("ui.error.page"), icon=":material/error:")
         with st.expander(ctx.t("ui.error.details")):
-            st.code(f"{type(exc).__name__}: {exc}", language=None)
+            st.html(views.code_html(f"{type(exc).__name__}: {exc}"))
 
 
 def districts_of(options: ViewOptions) -> tuple[str, ...]:
