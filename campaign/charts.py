@@ -10,7 +10,7 @@ by colour.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import altair as alt
 import pandas as pd
@@ -332,8 +332,3 @@ def profile_chart(
         )
         layers.append(rule.mark_rule(color=theme.TEXT_COLOR, strokeDash=[6, 4], strokeWidth=2))
     return alt.layer(*layers).properties(width="container", height=alt.Step(ROW_STEP))
-
-
-def labels_in_order(names: Sequence[str], translate: Mapping[str, str]) -> dict[str, str]:
-    """``{id: label}`` keeping ``names``' order (charts sort their axes by this order)."""
-    return {name: translate.get(name, name) for name in names}

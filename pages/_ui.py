@@ -21,7 +21,7 @@ import streamlit as st
 
 from campaign import app_state, views
 from campaign.app_state import Notice, View, ViewOptions
-from campaign.contracts import CITY, DISTRICTS
+from campaign.contracts import CITY
 from campaign.formatting import format_month
 from campaign.i18n import t
 from campaign.kpi import KpiEngine
@@ -383,10 +383,6 @@ def section(ctx: PageContext) -> Iterator[None]:
         st.error(ctx.t("ui.error.page"), icon=":material/error:")
         with st.expander(ctx.t("ui.error.details")):
             st.html(views.code_html(f"{type(exc).__name__}: {exc}"))
-
-
-def districts_of(options: ViewOptions) -> tuple[str, ...]:
-    return options.districts or DISTRICTS
 
 
 def heading(text: str) -> None:
