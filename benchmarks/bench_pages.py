@@ -176,14 +176,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20, help="warm script runs per page")
     parser.add_argument("--loads", type=int, default=5, help="browser first visits per page")
-    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--no-browser", action="store_true", help="server side only")
+    parser.add_argument("--no-server", action="store_true", help="browser only")
     args = parser.parse_args()
     out = ROOT / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)
 
     info = machine()
     info["load_before"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    report: dict[str, object] = {"machine": info, "server": bench_server(args.runs)}
+    report: dict[str, object] = {"machine": info}
+    if not args.no_server:
+        report["server"] = bench_server(args.runs)
     if not args.no_browser:
         report["browser"] = bench_browser(args.loads)
     (out / "bench_pages.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
@@ -198,12 +201,15 @@ def print_report(report: dict) -> None:
         f"Machine: {m['nproc']} cores, {m['cpu']}, {m['memory_gib']} GiB RAM, "
         f"Python {m['python']}; load average before: {m['load_before']}"
     )
-    print()
-    print("| page | script run, first (ms) | script run, warm median (ms) | warm p90 (ms) |")
-    print("| --- | ---: | ---: | ---: |")
-    for name, figures in report["server"].items():
-        warm = figures["warm"]
-        print(f"| {name} | {figures['first_run_ms']} | {warm['median_ms']} | {warm['p90_ms']} |")
+    if "server" in report:
+        print()
+        print("| page | script run, first (ms) | script run, warm median (ms) | warm p90 (ms) |")
+        print("| --- | ---: | ---: | ---: |")
+        for name, figures in report["server"].items():
+            warm = figures["warm"]
+            print(
+                f"| {name} | {figures['first_run_ms']} | {warm['median_ms']} | {warm['p90_ms']} |"
+            )
     if "browser" not in report:
         return
     print()
