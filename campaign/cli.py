@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from campaign.brief import commands as brief_commands
 from campaign.i18n import t
 from campaign.kpi import commands as kpi_commands
 from campaign.storage import Dataset, extract_paths, load_dataset
@@ -145,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.set_defaults(handler=_sample)
 
     kpi_commands.register(sub)
+    brief_commands.register(sub)
     return parser
 
 

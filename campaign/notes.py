@@ -347,6 +347,8 @@ class NotesStore:
         if up_to is not None:
             where.append("month <= ?")
             params.append(up_to)
+        if not self.path.exists():
+            return []  # reading never creates the file
         sql = (
             f"SELECT {_COLUMNS} FROM notes WHERE {' AND '.join(where)} "
             "ORDER BY month DESC, created_at DESC, id DESC"
@@ -356,6 +358,8 @@ class NotesStore:
 
     def history(self, note_id: int) -> list[Note]:
         """Every version of the note ``note_id`` belongs to, oldest first."""
+        if not self.path.exists():
+            return []
         with self._reading() as connection:
             row = connection.execute("SELECT thread FROM notes WHERE id = ?", (note_id,)).fetchone()
             if row is None:
@@ -368,7 +372,7 @@ class NotesStore:
     def versions(self, notes: Sequence[Note]) -> dict[int, int]:
         """How many versions each of ``notes``' threads has (``{thread: count}``)."""
         threads = sorted({n.thread for n in notes})
-        if not threads:
+        if not threads or not self.path.exists():
             return {}
         marks = ",".join("?" for _ in threads)
         with self._reading() as connection:
@@ -380,6 +384,8 @@ class NotesStore:
 
     def all(self) -> list[Note]:
         """Every row ever written, in writing order (for exports and audits)."""
+        if not self.path.exists():
+            return []
         with self._reading() as connection:
             return [
                 _row_note(row)

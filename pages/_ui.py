@@ -179,6 +179,7 @@ def frame() -> st.Page:
         st.stop()
 
     view, notices = sync_view(options)
+    st.set_page_config(page_title=t("ui.app.title", view.lang))  # the browser tab, translated
     pages = build_pages(view.lang)
     page = st.navigation(list(pages.values()), position="top")
     sidebar(view, options)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from campaign import charts, views
-from pages import _ui
+from pages import _notes, _ui
 
 ctx = _ui.context()
 kpi_id = _ui.kpi_selector(ctx)
@@ -54,6 +54,8 @@ elif result is not None:
             st.info(ctx.t("ui.kpi.no_districts"), icon=":material/info:")
         else:
             st.html(views.results_table_html(table))
+
+_notes.notes_section(ctx, kpi_id)
 
 _ui.heading(ctx.t("ui.kpi.definition"))
 st.caption(ctx.t("ui.kpi.as_written"))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from campaign import views
-from pages import _ui
+from pages import _brief, _ui
 
 ctx = _ui.context()
 scorecard = ctx.scorecard
 CARDS_PER_ROW = 3
+_brief.pack_download(ctx)
 
 with _ui.section(ctx):
     counts = views.status_counts(scorecard.results)

@@ -9,7 +9,6 @@ so the files are made once.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -22,9 +21,8 @@ from openpyxl import load_workbook
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
-from campaign import theme
+from campaign import cli, theme
 from campaign.brief import FontMissing, build_pack, file_name, format_of, locate_cjk_font
-from campaign.brief import commands as brief_commands
 from campaign.brief.content import display_number, kpi_cells
 from campaign.formatting import format_date, format_percent, format_value
 from campaign.kpi import KpiEngine
@@ -42,11 +40,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def brief(*args: str) -> int:
-    """``python -m campaign brief ...`` through the command's own ``register``."""
-    parser = argparse.ArgumentParser()
-    brief_commands.register(parser.add_subparsers())
-    namespace = parser.parse_args(["brief", *args])
-    return namespace.handler(namespace)
+    """``python -m campaign brief ...``."""
+    return cli.main(["brief", *args])
 
 
 def poppler(tool: str) -> str:

@@ -183,3 +183,9 @@ def test_a_note_survives_its_writer_being_killed(tmp_path):
     assert process.exitcode == -signal.SIGKILL
     [note] = NotesStore(path).current()
     assert note.reason == "订单签约推迟" and note.author == "市商务局"
+
+
+def test_reading_an_empty_folder_creates_no_file(tmp_path):
+    store = NotesStore.for_data(tmp_path)
+    assert store.current("k", "全市") == [] and store.history(1) == [] and store.all() == []
+    assert not store.path.exists()

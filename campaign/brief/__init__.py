@@ -2,16 +2,21 @@
 
 ``build_pack(engine, filters, lang)`` gathers what the pack says (:mod:`.content`);
 :func:`pack_bytes` lays it out in one format, chosen by name or by a file's suffix.
+
+Importing this package is cheap (the command line imports it for every command): the
+content, charts and writers load on first use.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from campaign.brief.content import MeetingPack, build_pack
 from campaign.brief.fonts import CjkFont, FontMissing, locate_cjk_font
 from campaign.model import Filters
-from campaign.views import scope_label
+
+if TYPE_CHECKING:
+    from campaign.brief.content import MeetingPack, build_pack
 
 FORMATS: dict[str, str] = {
     "pdf": "application/pdf",
@@ -51,9 +56,20 @@ def pack_bytes(pack: MeetingPack, fmt: str, font: CjkFont | None = None) -> byte
 
 def file_name(filters: Filters, lang: str, fmt: str) -> str:
     """``会议材料_全市_2022-09-30.pdf`` / ``meeting-pack_Whole-city_2022-09-30.pdf``."""
+    from campaign.views import scope_label
+
     stem = "会议材料" if lang == "zh" else "meeting-pack"
     scope = scope_label(filters.district, lang).replace(" ", "-")
     return f"{stem}_{scope}_{filters.as_of.isoformat()}.{fmt}"
+
+
+def __getattr__(name: str) -> Any:
+    """``build_pack`` and ``MeetingPack`` from :mod:`.content`, imported on first use."""
+    if name in ("build_pack", "MeetingPack"):
+        from campaign.brief import content
+
+        return getattr(content, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -20,9 +20,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from campaign.brief import FontMissing, UnknownFormat, build_pack, format_of, pack_bytes
+from campaign.brief import FontMissing, UnknownFormat, format_of, pack_bytes
 from campaign.i18n import t
-from campaign.kpi.engine import KpiEngine
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -78,6 +77,9 @@ def run_brief(args: argparse.Namespace) -> int:
     if not queries.is_dir():
         print(t("kpi.cli.no_queries_dir", lang, path=queries), file=sys.stderr)
         return 2
+    from campaign.brief.content import build_pack
+    from campaign.kpi.engine import KpiEngine
+
     started = time.perf_counter()
     engine = KpiEngine(data, queries)
     try:

