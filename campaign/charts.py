@@ -97,7 +97,7 @@ def cumulative_chart(
         "color": alt.Color(
             "series:N",
             scale=alt.Scale(domain=labels, range=[c for _, _, c, _ in series]),
-            legend=alt.Legend(title=None),
+            legend=alt.Legend(title=None, orient="bottom"),
         ),
         "strokeDash": alt.StrokeDash(
             "series:N",
@@ -112,7 +112,13 @@ def cumulative_chart(
     }
     base = alt.Chart(data).encode(**encoding)
     lines = base.mark_line()
-    points = base.mark_point().encode(shape=alt.Shape("series:N", legend=None))
+    points = base.mark_point().encode(
+        shape=alt.Shape(
+            "series:N",
+            scale=alt.Scale(domain=labels, range=["circle", "square", "triangle-up"]),
+            legend=None,
+        )
+    )
     return alt.layer(lines, points).properties(height=CHART_HEIGHT, width="container")
 
 
@@ -151,7 +157,7 @@ def monthly_chart(monthly: pd.DataFrame, unit: str, year: int, lang: str = "zh")
             color=alt.Color(
                 "series:N",
                 scale=alt.Scale(domain=order, range=[theme.LAST_YEAR_COLOR, theme.SERIES_COLOR]),
-                legend=alt.Legend(title=None),
+                legend=alt.Legend(title=None, orient="bottom"),
             ),
             tooltip=[
                 alt.Tooltip("month_label:O", title=t("ui.axis.month", lang)),

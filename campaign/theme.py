@@ -111,6 +111,16 @@ def theme_config() -> alt.theme.ThemeConfig:
                 "labelPadding": 6,
             },
             "axisX": {"grid": False, "domain": True, "domainColor": GRID_COLOR},
+            # The unit sits level above the value axis: Chinese turned on its side is hard
+            # to read from across a room.
+            "axisY": {
+                "titleAngle": 0,
+                "titleAlign": "left",
+                "titleAnchor": "end",
+                "titleBaseline": "bottom",
+                "titleX": 0,
+                "titleY": -10,
+            },
             "axisBand": {"grid": False},
             "legend": {
                 **label,
