@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from campaign import auth_commands
 from campaign.brief import commands as brief_commands
 from campaign.i18n import t
 from campaign.kpi import commands as kpi_commands
@@ -147,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     kpi_commands.register(sub)
     brief_commands.register(sub)
+    auth_commands.register(sub)
     return parser
 
 
