@@ -204,7 +204,7 @@ def _kpi_headers(pack: MeetingPack, with_domain: bool) -> list[str]:
     return [pack.t(f"brief.col.{c}") for c in columns]
 
 
-_KPI_WIDTHS = [2.6, 1.45, 1.45, 1.0, 1.0, 1.45, 0.9, 1.45, 1.03]
+_KPI_WIDTHS = [2.4, 1.45, 1.45, 1.0, 1.0, 1.45, 0.9, 1.45, 1.23]
 
 
 def cover_slide(deck: PresentationType, pack: MeetingPack) -> None:
@@ -263,7 +263,7 @@ def summary_slide(deck: PresentationType, pack: MeetingPack) -> None:
         _kpi_headers(pack, True),
         _kpi_rows(pack, kpis, True),
         top,
-        [1.25, 2.25, 1.3, 1.3, 0.95, 0.95, 1.35, 0.85, 1.3, 0.83],
+        [1.0, 2.0, 1.3, 1.3, 0.95, 0.95, 1.35, 0.85, 1.3, 1.25],
         10.5,
         [k.result.status for k in kpis],
         status_column=9,
@@ -291,34 +291,24 @@ def domain_slide(
         numeric={1, 2, 3, 4, 5, 6, 7},
     )
     found = content.domain_charts(pack, domain)
-    area_top = bottom + Inches(0.25)
-    area_height = SLIDE_HEIGHT - area_top - Inches(0.3)
+    if not found:
+        return
+    area_top = bottom + Inches(0.2)
+    area_height = SLIDE_HEIGHT - area_top - Inches(0.25)
     height = content.chart_height(len(found))
-    images = [chart_png(c.chart, font, content.CHART_WIDTH, height) for c in found]
-    captions_height = Inches(0.35)
-    _pictures(
-        slide,
-        images,
-        MARGIN,
-        area_top + captions_height,
-        CONTENT_WIDTH,
-        area_height - captions_height,
-    )
-    if found:
-        gap = Inches(0.25)
-        slot = int((CONTENT_WIDTH - gap * (len(found) - 1)) / len(found))
-        for index, chart in enumerate(found):
-            _text(
-                slide,
-                MARGIN + index * (slot + gap),
-                area_top,
-                slot,
-                captions_height,
-                [chart.title],
-                pack.lang,
-                12,
-                True,
-            )
+    # Two charts side by side; more go into a grid of two columns.
+    per_row = min(len(found), 2)
+    rows = -(-len(found) // per_row)
+    gap = Inches(0.25)
+    cell_width = int((CONTENT_WIDTH - gap * (per_row - 1)) / per_row)
+    cell_height = int((area_height - gap * (rows - 1)) / rows)
+    caption = Inches(0.32)
+    for index, chart in enumerate(found):
+        left = MARGIN + (index % per_row) * (cell_width + gap)
+        cell_top = area_top + (index // per_row) * (cell_height + gap)
+        _text(slide, left, cell_top, cell_width, caption, [chart.title], pack.lang, 12, True)
+        png = chart_png(chart.chart, font, content.CHART_WIDTH, height)
+        _pictures(slide, [png], left, cell_top + caption, cell_width, cell_height - caption)
 
 
 def ranking_slide(deck: PresentationType, pack: MeetingPack, font: CjkFont) -> None:
@@ -356,7 +346,7 @@ def ranking_slide(deck: PresentationType, pack: MeetingPack, font: CjkFont) -> N
         return
     figure = content.ranking_chart(pack)
     png = chart_png(figure, font, content.RANKING_WIDTH)  # type: ignore[arg-type]
-    _pictures(slide, [png], MARGIN, top, Inches(6.3), SLIDE_HEIGHT - top - Inches(0.3))
+    _pictures(slide, [png], MARGIN, top, Inches(5.9), SLIDE_HEIGHT - top - Inches(0.3))
     columns = ("rank", "district", "score", "previous_rank", "movement", "counted")
     rows = [[r[c] for c in columns] for r in pack.ranking_rows()]
     _table(
@@ -365,11 +355,11 @@ def ranking_slide(deck: PresentationType, pack: MeetingPack, font: CjkFont) -> N
         [pack.t(f"brief.col.{c}") for c in columns],
         rows,
         top,
-        [0.65, 1.6, 1.0, 0.95, 1.15, 0.95],
+        [0.6, 1.5, 0.95, 0.95, 1.35, 0.85],
         12,
         numeric={0, 2, 3, 5},
         row_height=min(0.42, 5.4 / (len(rows) + 1)),
-        left=MARGIN + Inches(6.6),
+        left=MARGIN + Inches(6.1),
     )
 
 

@@ -77,6 +77,9 @@ td.num, th.num {{ text-align: right; white-space: nowrap; }}
 .pill {{ display: inline-block; padding: 0.2mm 2.2mm; border-radius: 2mm; font-weight: bold;
   white-space: nowrap; }}
 .charts {{ margin-top: 3mm; }}
+.c-domain {{ width: 12%; }}
+.c-kpi {{ width: 21%; }}
+section.summary th, section.summary td {{ padding: 1.1mm 1.6mm; font-size: 9.5pt; }}
 .chart {{ display: inline-block; width: 49%; vertical-align: top; margin-bottom: 2mm; }}
 .chart h3 {{ font-size: 9.5pt; margin: 0 0 1mm 0; }}
 .chart img {{ width: 100%; }}
@@ -122,9 +125,9 @@ def _kpi_table(pack: MeetingPack, kpis: list[PackKpi], with_domain: bool) -> str
                 tds.append(f"<td>{_pill(kpi.result.status, lang)}</td>")
             elif column == "domain":
                 shown = cells["domain"] if kpi.definition.domain != previous_domain else ""
-                tds.append(f"<td>{_e(shown)}</td>")
+                tds.append(f'<td class="c-domain">{_e(shown)}</td>')
             else:
-                css = ' class="num"' if column in numeric else ""
+                css = ' class="num"' if column in numeric else ' class="c-kpi"'
                 tds.append(f"<td{css}>{_e(cells[column])}</td>")
         previous_domain = kpi.definition.domain
         rows.append(f"<tr>{''.join(tds)}</tr>")
