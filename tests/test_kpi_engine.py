@@ -336,3 +336,20 @@ def test_facts_kept_on_disk_spare_a_new_process_the_queries(folder: Path) -> Non
     new_engine().scorecard(END_JUNE)
     assert provider.connections == 3
     assert len(list((folder / "facts").glob("*.json"))) == 1
+
+
+def test_a_stopped_query_is_tried_again_on_the_next_call(folder: Path) -> None:
+    config = folder / "queries" / "kpi_config.toml"
+    config.write_text("[engine]\nquery_timeout_seconds = 0.01\n", encoding="utf-8")
+    kpi_file(
+        folder / "queries",
+        "slow",
+        "SELECT DATE '2024-01-01' AS month, '市南区' AS district, count(*) AS value\n"
+        "FROM range(6000) AS a, range(5000) AS b WHERE (a.range + b.range) % 7 = 0",
+    )
+    kpi_engine = engine(folder)
+    assert [e.kpi_id for e in kpi_engine.errors(END_JUNE)] == ["slow"]
+    # more time allowed (the file itself is unchanged): the next call runs it again
+    config.write_text("[engine]\nquery_timeout_seconds = 60\n", encoding="utf-8")
+    assert kpi_engine.errors(END_JUNE) == []
+    assert kpi_engine.result("slow", Filters(2024, date(2024, 6, 30), "市南区")).actual > 0  # type: ignore[union-attr]

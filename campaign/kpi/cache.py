@@ -75,3 +75,27 @@ class MemoCache(Generic[T]):
     def __len__(self) -> int:
         with self._lock:
             return len(self._values)
+
+
+class Uncacheable(Exception):
+    """Raised by a computation whose result must be returned but not remembered."""
+
+    def __init__(self, value: object) -> None:
+        super().__init__("result not to be cached")
+        self.value = value
+
+
+def memo(
+    cache: MemoCache[T],
+    key: Hashable,
+    compute: Callable[[], T],
+    on_uncached: Callable[[object], object] | None = None,
+) -> T:
+    """``cache.get(key, compute)``, where ``compute`` may raise :class:`Uncacheable`: then its
+    value is returned (to every caller waiting on the key) and nothing is cached."""
+    try:
+        return cache.get(key, compute)
+    except Uncacheable as passed:
+        if on_uncached is not None:
+            on_uncached(passed.value)
+        return passed.value  # type: ignore[return-value]

@@ -35,7 +35,7 @@ import pandas as pd
 
 from campaign.contracts import CITY, DISTRICTS, KINDS, district_lookup
 from campaign.kpi import ranking as ranking_rules
-from campaign.kpi.cache import MemoCache
+from campaign.kpi.cache import MemoCache, Uncacheable, memo
 from campaign.kpi.config import CONFIG_FILENAME, ConfigError, KpiConfig, load_config
 from campaign.kpi.database import DatabaseHandle, DatabaseProvider, dataset_provider, file_provider
 from campaign.kpi.definitions import (
@@ -152,6 +152,7 @@ class _Evaluation:
     targets: ResolvedTargets
     pacing: Pacing
     lagging_max_pp: float
+    transient: bool = False  # holds a query stopped for taking too long
 
 
 class KpiEngine:
@@ -332,14 +333,14 @@ class KpiEngine:
         """
         snapshot = self._snapshot()
         key = ("monthly", snapshot.key, kpi_id, filters.year, filters.as_of, filters.scope)
-        frame = self._frames.get(key, lambda: self._monthly(snapshot, kpi_id, filters))
+        frame = self._frame(key, lambda: self._monthly(snapshot, kpi_id, filters))
         return frame.copy()  # type: ignore[attr-defined]
 
     def status_matrix(self, filters: Filters) -> pd.DataFrame:
         """Every district × every working KPI: district, kpi_id, status, completion, gap_pp."""
         snapshot = self._snapshot()
         key = ("matrix", snapshot.key, filters.year, filters.as_of)
-        frame = self._frames.get(key, lambda: self._status_matrix(snapshot, filters))
+        frame = self._frame(key, lambda: self._status_matrix(snapshot, filters))
         return frame.copy()  # type: ignore[attr-defined]
 
     def ranking(self, filters: Filters) -> pd.DataFrame:
@@ -353,7 +354,7 @@ class KpiEngine:
         """
         snapshot = self._snapshot()
         key = ("ranking", snapshot.key, filters.year, filters.as_of)
-        frame = self._frames.get(key, lambda: self._ranking(snapshot, filters))
+        frame = self._frame(key, lambda: self._ranking(snapshot, filters))
         return frame.copy()  # type: ignore[attr-defined]
 
     def ranking_by_kpi(self, filters: Filters) -> pd.DataFrame:
@@ -365,7 +366,7 @@ class KpiEngine:
         """
         snapshot = self._snapshot()
         key = ("ranking_by_kpi", snapshot.key, filters.year, filters.as_of)
-        frame = self._frames.get(key, lambda: self._ranking_by_kpi(snapshot, filters))
+        frame = self._frame(key, lambda: self._ranking_by_kpi(snapshot, filters))
         return frame.copy()  # type: ignore[attr-defined]
 
     def errors(self, filters: Filters | None = None) -> list[KpiError]:
@@ -536,8 +537,10 @@ class KpiEngine:
 
     def _facts_for(
         self, snapshot: _Snapshot, catalog: _Catalog, year: int
-    ) -> dict[str, KpiFacts | KpiError]:
-        """Each KPI's facts for January of ``year − 1`` to December of ``year``."""
+    ) -> tuple[dict[str, KpiFacts | KpiError], bool]:
+        """Each KPI's facts for January of ``year − 1`` to December of ``year``, and whether a
+        query was stopped for taking too long (then nothing built on them is cached)."""
+        stopped: list[object] = []
         start, end_exclusive = date(year - 1, 1, 1), date(year + 1, 1, 1)
 
         def one(definition: KpiDefinition) -> KpiFacts | KpiError:
@@ -565,12 +568,14 @@ class KpiEngine:
                         catalog.config.query_timeout_seconds,
                     )
                 except QueryProblem as problem:
+                    if problem.transient:
+                        raise Uncacheable(problem.error) from problem
                     return problem.error
                 if store is not None:
                     store.save(snapshot.fingerprint, facts, start, end_exclusive)
                 return facts
 
-            return self._facts.get(key, run)
+            return memo(self._facts, key, run, stopped.append)
 
         # The distinct counts are the heavy queries: start them first so the light ones fill
         # the other worker meanwhile.
@@ -580,14 +585,16 @@ class KpiEngine:
                 found = list(pool.map(one, definitions))
         else:
             found = [one(d) for d in definitions]
-        return {d.id: f for d, f in zip(definitions, found, strict=True)}
+        return {d.id: f for d, f in zip(definitions, found, strict=True)}, bool(stopped)
 
     def _evaluation(
         self, snapshot: _Snapshot, year: int, as_of: date, facts_year: int | None = None
     ) -> _Evaluation:
         facts_year = facts_year or year
         key = (snapshot.key, year, as_of, facts_year)
-        return self._evaluations.get(key, lambda: self._evaluate(snapshot, year, as_of, facts_year))
+        return memo(
+            self._evaluations, key, lambda: self._evaluate(snapshot, year, as_of, facts_year)
+        )
 
     def _evaluate(
         self, snapshot: _Snapshot, year: int, as_of: date, facts_year: int
@@ -597,7 +604,7 @@ class KpiEngine:
         window, which holds them)."""
         catalog = self._catalog(snapshot.queries)
         plans = self._plans_for(snapshot)
-        facts_by_kpi = self._facts_for(snapshot, catalog, facts_year)
+        facts_by_kpi, transient = self._facts_for(snapshot, catalog, facts_year)
         errors = list(catalog.errors)
         facts: dict[str, KpiFacts] = {}
         for definition in catalog.definitions:
@@ -629,7 +636,7 @@ class KpiEngine:
                 )
                 for scope in scopes
             }
-        return _Evaluation(
+        evaluation = _Evaluation(
             year=year,
             as_of=as_of,
             results=results,
@@ -640,7 +647,11 @@ class KpiEngine:
             targets=plans.targets,
             pacing=plans.pacing,
             lagging_max_pp=lagging,
+            transient=transient,
         )
+        if transient:  # a query was stopped for taking too long: try again next call
+            raise Uncacheable(evaluation)
+        return evaluation
 
     def _result(self, evaluation: _Evaluation, kpi_id: str, scope: str) -> KpiResult:
         by_scope = evaluation.results[kpi_id]
@@ -668,11 +679,22 @@ class KpiEngine:
 
     # ------------------------------------------------------------------ frames
 
+    def _frame(self, key: tuple[object, ...], build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A cached frame (builders raise Uncacheable when a query was stopped)."""
+        return memo(self._frames, key, build)  # type: ignore[arg-type,return-value]
+
+    @staticmethod
+    def _done(frame: pd.DataFrame, *evaluations: _Evaluation) -> pd.DataFrame:
+        """``frame``, not to be cached if it rests on an evaluation with a stopped query."""
+        if any(e.transient for e in evaluations):
+            raise Uncacheable(frame)
+        return frame
+
     def _monthly(self, snapshot: _Snapshot, kpi_id: str, filters: Filters) -> pd.DataFrame:
         evaluation = self._evaluation(snapshot, filters.year, filters.as_of)
         self._require(evaluation, kpi_id)
         if kpi_id not in evaluation.results:
-            return pd.DataFrame(columns=list(MONTHLY_COLUMNS))
+            return self._done(pd.DataFrame(columns=list(MONTHLY_COLUMNS)), evaluation)
         facts = evaluation.facts[kpi_id]
         definition = facts.definition
         result = self._result(evaluation, kpi_id, filters.scope)
@@ -716,7 +738,8 @@ class KpiEngine:
                 }
             )
         frame = pd.DataFrame(rows, columns=list(MONTHLY_COLUMNS))
-        return frame.astype({c: "float64" for c in MONTHLY_COLUMNS if c != "month"})
+        frame = frame.astype({c: "float64" for c in MONTHLY_COLUMNS if c != "month"})
+        return self._done(frame, evaluation)
 
     def _status_matrix(self, snapshot: _Snapshot, filters: Filters) -> pd.DataFrame:
         evaluation = self._evaluation(snapshot, filters.year, filters.as_of)
@@ -729,11 +752,12 @@ class KpiEngine:
             for r in (evaluation.results[d.id][scope],)
         ]
         frame = pd.DataFrame(rows, columns=list(STATUS_MATRIX_COLUMNS))
-        return frame.astype({"completion": "float64", "gap_pp": "float64"})
+        frame = frame.astype({"completion": "float64", "gap_pp": "float64"})
+        return self._done(frame, evaluation)
 
     def _paces(
         self, snapshot: _Snapshot, year: int, as_of: date, facts_year: int
-    ) -> tuple[list[ranking_rules.KpiPace], list[str], KpiConfig]:
+    ) -> tuple[list[ranking_rules.KpiPace], list[str], _Evaluation]:
         evaluation = self._evaluation(snapshot, year, as_of, facts_year)
         config = self._catalog(snapshot.queries).config
         districts = [s for s in evaluation.scopes if s != CITY and s not in config.ranking_exclude]
@@ -741,15 +765,18 @@ class KpiEngine:
             kpi_id: [by_scope[d] for d in districts]
             for kpi_id, by_scope in evaluation.results.items()
         }
-        return ranking_rules.district_paces(by_kpi, districts, config), districts, config
+        return ranking_rules.district_paces(by_kpi, districts, config), districts, evaluation
 
     def _ranking(self, snapshot: _Snapshot, filters: Filters) -> pd.DataFrame:
-        paces, districts, _ = self._paces(snapshot, filters.year, filters.as_of, filters.year)
+        paces, districts, evaluation = self._paces(
+            snapshot, filters.year, filters.as_of, filters.year
+        )
         now = ranking_rules.scores(paces, districts)
         previous_day = previous_month_end(filters.as_of)
-        before = ranking_rules.scores(
-            self._paces(snapshot, previous_day.year, previous_day, filters.year)[0], districts
+        previous_paces, _, previous = self._paces(
+            snapshot, previous_day.year, previous_day, filters.year
         )
+        before = ranking_rules.scores(previous_paces, districts)
         ranks = ranking_rules.competition_ranks({d: s for d, (s, _) in now.items()})
         previous_ranks = ranking_rules.competition_ranks({d: s for d, (s, _) in before.items()})
         rows = []
@@ -782,10 +809,11 @@ class KpiEngine:
                 "kpis_counted": "int64",
             }
         )
-        return frame.sort_values(["rank", "district"], kind="stable").reset_index(drop=True)
+        frame = frame.sort_values(["rank", "district"], kind="stable").reset_index(drop=True)
+        return self._done(frame, evaluation, previous)
 
     def _ranking_by_kpi(self, snapshot: _Snapshot, filters: Filters) -> pd.DataFrame:
-        paces, _, _ = self._paces(snapshot, filters.year, filters.as_of, filters.year)
+        paces, _, evaluation = self._paces(snapshot, filters.year, filters.as_of, filters.year)
         rows = []
         for kpi_id in dict.fromkeys(p.kpi_id for p in paces):
             of_kpi = [p for p in paces if p.kpi_id == kpi_id]
@@ -806,7 +834,7 @@ class KpiEngine:
                 for p in of_kpi
             ]
         frame = pd.DataFrame(rows, columns=list(RANKING_BY_KPI_COLUMNS))
-        return frame.astype(
+        frame = frame.astype(
             {
                 "completion": "float64",
                 "expected": "float64",
@@ -816,3 +844,4 @@ class KpiEngine:
                 "rank": "Int64",
             }
         )
+        return self._done(frame, evaluation)

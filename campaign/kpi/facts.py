@@ -250,9 +250,11 @@ SELECT scope, months, count(*) AS n FROM scoped GROUP BY scope, months"""
 class QueryProblem(Exception):
     """A KPI query that cannot be used; carries the KpiError to report."""
 
-    def __init__(self, error: KpiError) -> None:
+    def __init__(self, error: KpiError, transient: bool = False) -> None:
         super().__init__(error.message)
         self.error = error
+        # A query stopped for taking too long may work next time: not to be remembered.
+        self.transient = transient
 
 
 def _line_of_alias(definition: KpiDefinition, column: str, fallback: int) -> int:
@@ -296,6 +298,13 @@ def duckdb_error(definition: KpiDefinition, exc: Exception, body_line: int) -> K
         message=f"{zh}：{message}",
         message_en=f"{en}: {message}",
         line=line,
+    )
+
+
+def _problem(definition: KpiDefinition, exc: Exception, body_line: int) -> QueryProblem:
+    return QueryProblem(
+        duckdb_error(definition, exc, body_line),
+        transient=isinstance(exc, duckdb.InterruptException),
     )
 
 
@@ -378,7 +387,7 @@ def run_kpi_query(
                 f"SELECT * FROM (\n{file_sql}\n) AS kpi_query LIMIT 0"
             ).description
         except duckdb.Error as exc:
-            raise QueryProblem(duckdb_error(definition, exc, body_line)) from exc
+            raise _problem(definition, exc, body_line) from exc
         described = [(col[0], str(col[1])) for col in description or []]
         columns, measure = output_columns(definition, described, body_line)
         sql = _aggregate_sql(columns, measure, file_sql, start, end_exclusive)
@@ -391,7 +400,7 @@ def run_kpi_query(
             else:
                 rows = result.fetchall()
         except duckdb.Error as exc:
-            raise QueryProblem(duckdb_error(definition, exc, body_line)) from exc
+            raise _problem(definition, exc, body_line) from exc
     finally:
         timer.cancel()
         timer.join()  # no thread outlives the call holding the cursor
