@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import unicodedata
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ class CsvRows:
     missing_columns: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=4096)  # the same few districts and headers, row after row
 def fold(text: str) -> str:
     """A header or cell folded for matching: ``" 区市（全市） "`` → ``"区市(全市)"``."""
     return "".join(unicodedata.normalize("NFKC", text).split()).lower()
