@@ -283,7 +283,9 @@ def run_rank(args: argparse.Namespace) -> int:
                 previous=previous_month_end(filters.as_of).isoformat(),
             )
         )
-        if ranking.empty:
+        if ranking.empty and filters.district:
+            print(t("kpi.rank.not_ranked", lang, district=filters.district))
+        elif ranking.empty:
             print(t("kpi.rank.empty", lang))
         else:
             columns = ["rank", "district", "score", "previous", "movement", "counted"]
@@ -304,10 +306,10 @@ def run_rank(args: argparse.Namespace) -> int:
             print(_table(header, rows, right={0, 2, 3, 4, 5}))
             cap = engine.config().ranking_cap
             print(t("kpi.rank.note", lang, cap=f"{cap:g}"))
-        if filters.district:
+        mine = by_kpi[by_kpi["district"] == filters.district]
+        if filters.district and not mine.empty:
             names = {d.id: d.name(lang) for d in engine.definitions()}
             print(t("kpi.rank.by_kpi", lang, district=filters.district))
-            mine = by_kpi[by_kpi["district"] == filters.district]
             for row in mine.itertuples(index=False):
                 print(
                     t(

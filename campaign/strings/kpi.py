@@ -60,6 +60,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "没有可排名的区市（没有区市级目标）。",
         "en": "No district can be ranked (no district targets).",
     },
+    "kpi.rank.not_ranked": {
+        "zh": "{district} 不参加排名（不计入排名的单位，或没有区市级目标）。",
+        "en": "{district} is not ranked (left out of the ranking, or no district targets).",
+    },
     "kpi.rank.by_kpi": {"zh": "{district} 各指标名次：", "en": "{district} by KPI:"},
     "kpi.rank.kpi_line": {
         "zh": "  {name}：第 {rank} 名（完成率 {completion}，序时进度 {expected}）",
