@@ -81,14 +81,29 @@ def test_auto_advance_moves_on_by_itself(page, app_url, screenshots):
     assert page.locator(ERRORS).count() == 0
 
 
+def settle(page, quiet_ms: int = 1500) -> None:
+    """Wait until the script has finished and stayed finished for ``quiet_ms`` (the page can
+    run again right after loading, which would redraw a form being filled)."""
+    for _ in range(20):
+        page.wait_for_selector(APP_DONE)
+        page.wait_for_timeout(quiet_ms)
+        if page.locator(APP_DONE).count():
+            return
+
+
 def test_a_follow_up_note_is_written_on_the_kpi_page(page, app_url, screenshots):
     page.goto(f"{app_url}/kpi?lang=zh&year=2022&month=9&scope=city&kpi=investment_signed_amount")
-    page.wait_for_selector(APP_DONE)
+    settle(page)
     form = page.locator('[data-testid="stForm"]').last
-    form.wait_for()
-    form.get_by_label("滞后原因").fill("两个大项目签约推迟")
-    form.get_by_label("整改措施").fill("十月底前集中签约")
-    form.get_by_label("填写人（姓名/单位）").fill("市投资促进局")
+    fields = {
+        "滞后原因": "两个大项目签约推迟",
+        "整改措施": "十月底前集中签约",
+        "填写人（姓名/单位）": "市投资促进局",
+    }
+    for label, text in fields.items():
+        form.get_by_label(label).fill(text)
+    for label, text in fields.items():
+        assert form.get_by_label(label).input_value() == text
     form.get_by_role("button", name="保存").click()
     page.wait_for_function(
         "() => document.body.innerText.includes('市投资促进局 · ')", timeout=30_000
