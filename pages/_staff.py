@@ -22,7 +22,7 @@ from campaign import access, auth, views
 from campaign.access import LOCAL_USER, Action, User, allowed
 from campaign.app_state import Notice, View
 from campaign.contracts import CITY
-from campaign.i18n import t
+from campaign.i18n import normalise_language, t
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -106,12 +106,13 @@ def require(ctx: PageContext, action: Action) -> None:
 # ---------------------------------------------------------------- the gate
 
 
-def gate(lang: str) -> User:
+def gate(lang: str | None = None) -> User:
     """The user for this run, or the login screen (or a refusal) and stop.
 
     Runs before the frame opens the data, so nothing is computed or shown to anyone who
-    is not let in.
+    is not let in.  ``lang`` defaults to the session's view, else the link's ``lang``.
     """
+    lang = lang or _language()
     config = auth_config()
     if config is None:
         _closed(lang, "auth.refused.config")
@@ -126,6 +127,15 @@ def gate(lang: str) -> User:
         user = _users_file_user(config, lang)
     st.session_state[USER_KEY] = user
     return user
+
+
+def _language() -> str:
+    from pages import _ui
+
+    view: View | None = st.session_state.get(_ui.VIEW_KEY)
+    if view is not None:
+        return view.lang
+    return normalise_language(str(st.query_params.get("lang", "")).lower())
 
 
 def _header_user(config: auth.AuthConfig, lang: str) -> User:

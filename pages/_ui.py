@@ -28,6 +28,7 @@ from campaign.kpi import KpiEngine
 from campaign.kpi.targets import load_targets
 from campaign.model import Filters, KpiDefinition, Scorecard
 from campaign.storage import Dataset, last_reported, load_dataset
+from pages import _staff
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("campaign.dashboard")
@@ -165,6 +166,7 @@ def frame() -> st.Page:
         initial_sidebar_state="expanded",
     )
     st.html(views.PAGE_CSS)
+    _staff.gate()  # the login: nothing below runs for anyone not let in
     data_dir, queries_dir = data_paths()
     try:
         engine = engine_for(str(data_dir), str(queries_dir))
@@ -179,8 +181,9 @@ def frame() -> st.Page:
         st.stop()
 
     view, notices = sync_view(options)
+    view, notices = _staff.limit_view(view, notices)  # a district user's own district
     st.set_page_config(page_title=t("ui.app.title", view.lang))  # the browser tab, translated
-    pages = build_pages(view.lang)
+    pages = _staff.allowed_pages(build_pages(view.lang), view.lang)  # the role's pages
     page = st.navigation(list(pages.values()), position="top")
     sidebar(view, options)
     write_query(view, with_kpi=page.url_path == pages["kpi"].url_path)
@@ -303,13 +306,14 @@ def sidebar(view: View, options: ViewOptions) -> None:
         )
         st.selectbox(
             t("ui.filter.scope", lang),
-            [CITY, *options.districts],
+            [CITY, *_staff.scopes(options.districts)],
             format_func=lambda scope: views.scope_label(scope, lang),
             key=WIDGET_KEYS["district"],
             on_change=_widget_changed,
             args=("district",),
         )
         st.caption(t("ui.filter.share", lang))
+        _staff.badge(lang)  # 本地模式, or who is signed in
 
 
 def kpi_selector(ctx: PageContext) -> str | None:
