@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -77,10 +78,22 @@ def guard(config: auth.AuthConfig) -> auth.LoginGuard:
 def auth_config() -> auth.AuthConfig | None:
     """The auth config, or None when it is broken (logged; everyone is refused then)."""
     try:
-        return auth.load_config()
+        config = auth.load_config()
     except auth.AuthConfigError as exc:
         log.error("auth config unusable, refusing everyone: %s", exc)
         return None
+    if config.trusted_proxies and os.environ.get("FORWARDED_ALLOW_IPS") != "":
+        _warn_once(
+            "trusted_proxies is set but FORWARDED_ALLOW_IPS is not empty: Streamlit's server "
+            "may replace a loopback peer's address with X-Forwarded-For (see "
+            "deploy/campaign-kpi@.service)"
+        )
+    return config
+
+
+@st.cache_resource(show_spinner=False)
+def _warn_once(message: str) -> None:
+    log.warning(message)
 
 
 def current_user() -> User | None:

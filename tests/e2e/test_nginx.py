@@ -235,8 +235,21 @@ def fetch(url: str, cookie: str | None = None) -> tuple[int, str, dict[str, str]
         return response.status, response.read().decode(), dict(response.headers)
 
 
+def _median_ms(url: str, times: int = 15) -> float:
+    took = []
+    for _ in range(times):
+        started = time.perf_counter()
+        fetch(url)
+        took.append((time.perf_counter() - started) * 1000)
+    return sorted(took)[times // 2]
+
+
 def test_the_health_check_answers_through_the_proxy_and_from_each_process(proxy):
     assert fetch(f"{proxy.url}/_stcore/health")[:2] == (200, "ok")
+    # What the proxy adds to a request (median of 15, printed with the other timings).
+    direct = f"http://127.0.0.1:{proxy.backends[0]}/kpi/_stcore/health"
+    proxy.timings["health_direct_ms"] = _median_ms(direct)
+    proxy.timings["health_via_nginx_ms"] = _median_ms(f"{proxy.url}/_stcore/health")
     # deploy/healthcheck.py, as monitoring would run it, on the proxy and both processes.
     backends = [f"http://127.0.0.1:{port}/kpi" for port in proxy.backends]
     result = subprocess.run(
