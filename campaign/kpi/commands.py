@@ -9,16 +9,19 @@ district; argparse itself exits 2 on bad options).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
+import os
 import sys
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from campaign.i18n import t
+from campaign.i18n import CATALOG, t
 from campaign.kpi.engine import KpiEngine, previous_month_end
 from campaign.model import Filters, KpiError, KpiResult
 
@@ -27,15 +30,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     """Add ``kpis``, ``rank`` and ``check`` to the ``python -m campaign`` parser."""
     kpis = subparsers.add_parser("kpis", help="every KPI for the city or a district")
     _common(kpis, filters=True)
-    kpis.set_defaults(handler=run_kpis)
+    kpis.set_defaults(handler=_piped(run_kpis))
 
     rank = subparsers.add_parser("rank", help="the district ranking (区市排名)")
     _common(rank, filters=True)
-    rank.set_defaults(handler=run_rank)
+    rank.set_defaults(handler=_piped(run_rank))
 
     check = subparsers.add_parser("check", help="run every KPI query and check it")
     _common(check, filters=False)
-    check.set_defaults(handler=run_check)
+    check.set_defaults(handler=_piped(run_check))
+
+
+def _piped(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """``handler``, quiet when its output is piped into ``head`` that stops reading."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+
+    return run
 
 
 def _common(parser: argparse.ArgumentParser, filters: bool) -> None:
@@ -94,6 +111,12 @@ def _figure(value: float | None, unit: str) -> str:
     if abs(value - round(value)) < 1e-9:
         return f"{value:,.0f}"
     return f"{value:,.1f}"
+
+
+def _unit(unit: str, lang: str) -> str:
+    """The unit as the table shows it (figures stay in the KPI's unit in both languages)."""
+    key = f"kpi.unit.{unit}"
+    return t(key, lang) if lang == "en" and key in CATALOG else unit
 
 
 def _percent(value: float | None, signed: bool = False) -> str:
@@ -210,7 +233,7 @@ def run_kpis(args: argparse.Namespace) -> int:
             rows.append(
                 [
                     r.kpi.name(lang),
-                    unit,
+                    _unit(unit, lang),
                     _figure(r.actual, unit),
                     _figure(r.target, unit),
                     _percent(r.completion),
