@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -67,7 +68,11 @@ def _guard(path: str | None) -> auth.LoginGuard:
     """One failed-login store per process (its SQLite file is shared between processes)."""
     from pathlib import Path
 
-    return auth.LoginGuard(Path(path) if path else None)
+    try:
+        return auth.LoginGuard(Path(path) if path else None)
+    except (OSError, sqlite3.Error) as exc:  # e.g. state_dir not writable: count per process
+        log.error("cannot open %s (%s): failed logins counted in this process only", path, exc)
+        return auth.LoginGuard(None)
 
 
 def guard(config: auth.AuthConfig) -> auth.LoginGuard:
@@ -103,6 +108,16 @@ def current_user() -> User | None:
         return user
     config = auth_config()
     return LOCAL_USER if config is not None and config.is_local else None
+
+
+def author() -> str | None:
+    """Who writes (e.g. a follow-up note): the signed-in user's name; None in local mode,
+    where the form asks for it."""
+    config = auth_config()
+    user = current_user()
+    if config is None or config.is_local or user is None:
+        return None
+    return user.label
 
 
 def may(action: Action) -> bool:
