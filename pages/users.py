@@ -61,12 +61,15 @@ left, right = st.columns([2, 1])
 with left:
     _ui.heading(ctx.t("auth.users.edit"))
     with st.form("auth_user_edit", clear_on_submit=True):
-        name = st.text_input(ctx.t("auth.users.col.name"), max_chars=64)
-        shown = st.text_input(ctx.t("auth.users.col.display"), max_chars=80)
-        role = st.selectbox(ctx.t("auth.users.col.role"), ROLES, format_func=role_label)
+        name = st.text_input(ctx.t("auth.users.col.name"), max_chars=64, key="users_name")
+        shown = st.text_input(ctx.t("auth.users.col.display"), max_chars=80, key="users_shown")
+        role = st.selectbox(
+            ctx.t("auth.users.col.role"), ROLES, format_func=role_label, key="users_role"
+        )
         district = st.selectbox(
             ctx.t("auth.users.col.district"),
             [None, *DISTRICTS],
+            key="users_district",
             format_func=lambda d: (
                 ctx.t("auth.users.no_district") if d is None else district_label(d)
             ),
@@ -75,6 +78,7 @@ with left:
             ctx.t("auth.login.password"),
             type="password",
             autocomplete="new-password",
+            key="users_password",
             help=ctx.t("auth.users.password_help"),
         )
         if st.form_submit_button(ctx.t("auth.users.save"), type="primary"):

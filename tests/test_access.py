@@ -168,6 +168,7 @@ def users_mode(tmp_path, monkeypatch) -> Path:
         [
             auth.UserRecord("zhao", FAST_HASHER.hash("zhao password"), "analyst"),
             auth.UserRecord("qian", FAST_HASHER.hash("qian password"), "viewer", "城阳区"),
+            auth.UserRecord("sun", FAST_HASHER.hash("sun password"), "admin"),
         ],
     )
     config = tmp_path / "auth.toml"
@@ -207,6 +208,21 @@ def test_a_district_viewer_signs_in_to_their_pages_and_an_expired_session_signs_
     at.session_state[_staff.SESSION_KEY] = replace(session, expires_at=time.time() - 1)
     at.run()
     assert not shows_figures(at) and "登录已过期，请重新登录。" in texts(at.info)
+
+
+def test_an_admin_adds_a_user_on_the_users_page_with_a_hashed_password(users_mode):
+    at = sign_in(run_app(), "sun", "sun password")
+    at.switch_page("pages/users.py").run()
+    at.text_input(key="users_name").input("zhou")
+    at.selectbox(key="users_role").select("steward")
+    at.selectbox(key="users_district").select("胶州市")
+    at.text_input(key="users_password").input("zhou password")
+    next(button for button in at.button if button.label == "保存").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    record = auth.load_users(users_mode.parent / "users.toml")["zhou"]
+    assert (record.role, record.district) == ("steward", "胶州市")
+    assert auth.verify_password(record.password_hash, "zhou password")
+    assert "zhou password" not in (users_mode.parent / "users.toml").read_text()
 
 
 def test_a_forged_proxy_header_from_an_unlisted_address_is_refused(tmp_path, monkeypatch):
