@@ -1,0 +1,375 @@
+"""A reference implementation of the 15 shipped KPIs in plain pandas, to check and time ours.
+
+It reads the extract CSVs with ``pandas.read_csv`` (no DuckDB, not our reader: only the
+column names and districts of ``campaign.contracts``), filters and groups, and computes each
+KPI's ``actual`` and ``last_year`` (同比 base) for the city (全市) and every district at one
+as-of date, following the rules of docs/kpi-engine.md:
+
+- facts are at month grain: the period is January 1 to the as-of date's month, inclusive;
+  last year is the same months a year earlier;
+- ``sum``: Σ over the period (0 when nothing was reported); ``count_distinct``: distinct
+  entities in the period (the city counts an entity once across districts); ``rate``:
+  Σ numerator ÷ Σ denominator; ``latest``: the level at the last month of the period that
+  has data in that scope (a share: Σ numerator ÷ Σ denominator at that month);
+- ``last_year`` is None when the city has no facts of the KPI in last year's period at all.
+
+Targets and 序时进度 are not part of the comparison.  The KPI rules are written out once
+more here, by hand, from ``queries/*.sql``: if a query changes, the check says so.
+
+    python benchmarks/pandas_reference.py --data DIR [--as-of 2022-09-30] [--check]
+
+``--check`` also runs the engine and compares every KPI and scope within 1e-9 relative.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from campaign.contracts import (  # noqa: E402
+    CITY,
+    DISTRICTS,
+    KINDS_BY_ID,
+    district_lookup,
+    kind_for_filename,
+)
+
+# The columns each KPI needs, by extract kind.
+NEEDED: dict[str, tuple[str, ...]] = {
+    "financing": ("date", "district", "enterprise", "amount_wan"),
+    "orders": ("date", "district", "enterprise", "amount_wan"),
+    "talent": ("date", "district", "category", "hires"),
+    "mediation": ("date", "district", "kind", "status", "amount_wan"),
+    "investment": ("district", "stage", "amount_wan", "signed_date"),
+    "chambers": ("district", "founded_date", "party_org", "status"),
+    "events": ("date", "district", "participants"),
+}
+RELATIVE_TOLERANCE = 1e-9
+
+Figures = dict[tuple[str, str], tuple[float | None, float | None]]  # (kpi, scope) → figures
+
+
+# ---------------------------------------------------------------- reading the CSVs
+
+
+def _fold(text: str) -> str:
+    """A header as compared: full-width forms folded, spaces removed."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _encoding(path: Path) -> str:
+    head = path.read_bytes()[:65536]
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start > len(head) - 4:  # a character cut by the sample's end
+            return "utf-8"
+        return "gb18030"
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """2021-03-05, 2021/3/5, 2021.3.5, 2021年3月5日 and 20210305 as datetimes."""
+    text = values.astype("string").str.strip()
+    text = text.str.replace(r"^(\d{4})(\d{2})(\d{2})$", r"\1-\2-\3", regex=True)
+    text = text.str.replace(r"[年月/.]", "-", regex=True).str.replace("日", "", regex=False)
+    return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.replace(",", "", regex=False).str.strip()
+    return pd.to_numeric(text, errors="coerce")
+
+
+def read_kind(data_dir: Path, kind_id: str) -> pd.DataFrame:
+    """Every file of one kind, with the needed columns under their canonical names, typed."""
+    kind = KINDS_BY_ID[kind_id]
+    by_header = {}
+    for column in kind.columns:
+        by_header[_fold(column.name).lower()] = column.name
+        by_header[_fold(column.header_zh).lower()] = column.name
+    lookup = district_lookup()
+    frames = []
+    for path in sorted((data_dir / "extracts").glob("*.csv")):
+        found = kind_for_filename(path.name)
+        if found is None or found.id != kind_id:
+            continue
+        encoding = _encoding(path)
+        header = pd.read_csv(path, encoding=encoding, nrows=0).columns
+        names = {h: by_header.get(_fold(str(h)).lower()) for h in header}
+        wanted = [h for h, name in names.items() if name in NEEDED[kind_id]]
+        frame = pd.read_csv(
+            path, encoding=encoding, usecols=wanted, dtype=str, keep_default_na=False
+        )
+        frames.append(frame.rename(columns={h: names[h] for h in wanted}))
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    for name in NEEDED[kind_id]:
+        if name not in frame:
+            frame[name] = pd.Series(dtype="string")
+    for name in NEEDED[kind_id]:
+        column_type = kind.column(name).type
+        if column_type == "date":
+            frame[name] = _dates(frame[name])
+        elif column_type in ("amount", "integer"):
+            frame[name] = _numbers(frame[name])
+        elif column_type == "bool":
+            frame[name] = frame[name].str.strip().isin(["是", "y", "yes", "true", "1", "t"])
+        elif name == "district":
+            text = frame[name].astype("string").map(_fold)
+            frame[name] = text.map(lookup).astype("string")
+        else:
+            frame[name] = frame[name].astype("string").str.strip().replace("", pd.NA)
+    return frame
+
+
+def read_all(data_dir: Path) -> dict[str, pd.DataFrame]:
+    """Every kind the KPIs use, read from the data folder's CSVs."""
+    return {kind_id: read_kind(data_dir, kind_id) for kind_id in NEEDED}
+
+
+# ---------------------------------------------------------------- the KPIs' facts
+
+
+@dataclass(frozen=True)
+class Facts:
+    """One KPI's facts: ``month`` (first of the month), ``district`` and its measure."""
+
+    aggregation: str  # sum | count_distinct | rate | latest
+    frame: pd.DataFrame  # month, district, and value | entity | numerator, denominator
+
+
+def _month(values: pd.Series) -> pd.Series:
+    return values.dt.to_period("M").dt.to_timestamp()
+
+
+def _sum_of(frame: pd.DataFrame, when: pd.Series | None, date_col: str, value: pd.Series) -> Facts:
+    chosen = frame if when is None else frame[when]
+    value = value if when is None else value[when]
+    facts = pd.DataFrame(
+        {"month": _month(chosen[date_col]), "district": chosen["district"], "value": value}
+    )
+    return Facts("sum", facts)
+
+
+def _count_of(frame: pd.DataFrame, when: pd.Series | None, date_col: str) -> Facts:
+    ones = pd.Series(1.0, index=frame.index)
+    return _sum_of(frame, when, date_col, ones)
+
+
+def _entities(frame: pd.DataFrame) -> Facts:
+    facts = pd.DataFrame(
+        {
+            "month": _month(frame["date"]),
+            "district": frame["district"],
+            "entity": frame["enterprise"],
+        }
+    )
+    return Facts("count_distinct", facts)
+
+
+def _party_coverage(chambers: pd.DataFrame, today: date) -> Facts:
+    """chambers_party_coverage.sql: each month from the first chamber to this month, the
+    active chambers founded by then and how many of them have a party organisation."""
+    first = _month(chambers["founded_date"]).min()
+    last = max(_month(chambers["founded_date"]).max(), pd.Timestamp(today.replace(day=1)))
+    months = pd.date_range(first, last, freq="MS")
+    active = chambers[chambers["status"] == "正常"]
+    founded = _month(active["founded_date"])
+    rows = []
+    grouped = pd.DataFrame(
+        {"founded": founded, "district": active["district"], "party": active["party_org"]}
+    )
+    per_month = grouped.groupby(["district", "founded"], dropna=False).agg(
+        n=("party", "size"), party=("party", "sum")
+    )
+    for district, part in per_month.groupby(level="district", dropna=False):
+        series = part.droplevel("district").reindex(months, fill_value=0).cumsum()
+        series = series[series["n"] > 0]  # the JOIN keeps months with at least one chamber
+        rows.append(
+            pd.DataFrame(
+                {
+                    "month": series.index,
+                    "district": district,
+                    "numerator": series["party"].to_numpy(dtype=float),
+                    "denominator": series["n"].to_numpy(dtype=float),
+                }
+            )
+        )
+    return Facts("latest", pd.concat(rows, ignore_index=True))
+
+
+def kpi_facts(data: dict[str, pd.DataFrame], today: date) -> dict[str, Facts]:
+    """The facts of each shipped KPI (queries/*.sql, written again in pandas)."""
+    fin, orders, talent = data["financing"], data["orders"], data["talent"]
+    med, inv, events = data["mediation"], data["investment"], data["events"]
+    chambers = data["chambers"]
+    signed = inv["stage"].isin(["签约", "落地"]) & inv["signed_date"].notna()
+    mediation = med["kind"] == "调解"
+    success = pd.DataFrame(
+        {
+            "month": _month(med.loc[mediation, "date"]),
+            "district": med.loc[mediation, "district"],
+            "numerator": (med.loc[mediation, "status"] == "调解成功").astype(float),
+            "denominator": 1.0,
+        }
+    )
+    return {
+        "financing_amount": _sum_of(fin, None, "date", fin["amount_wan"] / 10000),
+        "financing_enterprises": _entities(fin),
+        "orders_amount": _sum_of(orders, None, "date", orders["amount_wan"] / 10000),
+        "orders_enterprises": _entities(orders),
+        "talent_high_skill": _sum_of(
+            talent, talent["category"] == "高技能人才", "date", talent["hires"]
+        ),
+        "legal_consultations": _count_of(med, med["kind"] == "法律咨询", "date"),
+        "mediation_cases": _count_of(med, mediation, "date"),
+        "mediation_success_rate": Facts("rate", success),
+        "mediation_amount": _sum_of(med, mediation, "date", med["amount_wan"] / 10000),
+        "investment_signed_projects": _count_of(inv, signed, "signed_date"),
+        "investment_signed_amount": _sum_of(inv, signed, "signed_date", inv["amount_wan"] / 10000),
+        "chambers_new": _count_of(chambers, None, "founded_date"),
+        "chambers_party_coverage": _party_coverage(chambers, today),
+        "events_sessions": _count_of(events, None, "date"),
+        "events_participants": _sum_of(events, None, "date", events["participants"]),
+    }
+
+
+# ---------------------------------------------------------------- the figures
+
+
+def _figure(facts: Facts, rows: pd.DataFrame, through: pd.Timestamp) -> float | None:
+    """The KPI over ``rows`` (one scope's facts in one period)."""
+    if facts.aggregation == "sum":
+        return float(rows["value"].sum()) if len(rows) else 0.0
+    if facts.aggregation == "count_distinct":
+        return float(rows["entity"].dropna().nunique())
+    if facts.aggregation == "rate":
+        denominator = rows["denominator"].sum()
+        return float(rows["numerator"].sum() / denominator) if denominator else None
+    # latest: the level at the last month (up to ``through``) whose denominator is not 0
+    by_month = rows.groupby("month")[["numerator", "denominator"]].sum().sort_index()
+    by_month = by_month[(by_month.index <= through) & (by_month["denominator"] != 0)]
+    if by_month.empty:
+        return None
+    last = by_month.iloc[-1]
+    return float(last["numerator"] / last["denominator"])
+
+
+def reference_figures(data: dict[str, pd.DataFrame], as_of: date, today: date) -> Figures:
+    """``actual`` and ``last_year`` of every KPI for 全市 and each district at ``as_of``."""
+    figures: Figures = {}
+    this_start = pd.Timestamp(as_of.year, 1, 1)
+    this_end = pd.Timestamp(as_of.year, as_of.month, 1)
+    last_start = pd.Timestamp(as_of.year - 1, 1, 1)
+    last_end = pd.Timestamp(as_of.year - 1, as_of.month, 1)
+    for kpi_id, facts in kpi_facts(data, today).items():
+        frame = facts.frame
+        now = frame[(frame["month"] >= this_start) & (frame["month"] <= this_end)]
+        before = frame[(frame["month"] >= last_start) & (frame["month"] <= last_end)]
+        has_last_year = len(before) > 0
+        now_by = dict(tuple(now.groupby("district")))
+        before_by = dict(tuple(before.groupby("district")))
+        empty = frame.iloc[0:0]
+        for scope in (CITY, *DISTRICTS):
+            mine_now = now if scope == CITY else now_by.get(scope, empty)
+            mine_before = before if scope == CITY else before_by.get(scope, empty)
+            actual = _figure(facts, mine_now, this_end)
+            last_year = _figure(facts, mine_before, last_end) if has_last_year else None
+            figures[(kpi_id, scope)] = (actual, last_year)
+    return figures
+
+
+def engine_figures(engine: object, as_of: date | None = None) -> tuple[Figures, date]:
+    """The same figures from our engine (``KpiEngine.all_scorecards``) and the as-of used."""
+    filters = engine.resolve(as_of=as_of) if as_of else engine.default_filters()  # type: ignore[attr-defined]
+    figures: Figures = {}
+    for card in engine.all_scorecards(filters):  # type: ignore[attr-defined]
+        if card.errors:
+            raise RuntimeError(f"broken KPIs: {[e.kpi_id for e in card.errors]}")
+        for result in card.results:
+            figures[(result.kpi.id, result.scope)] = (result.actual, result.last_year)
+    return figures, filters.as_of
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-12)
+
+
+def compare(ours: Figures, reference: Figures) -> list[str]:
+    """Every (KPI, scope, figure) where the two disagree, as readable lines; [] when none."""
+    problems = []
+    for key in sorted(set(ours) | set(reference)):
+        if key not in ours or key not in reference:
+            problems.append(f"{key}: only in {'ours' if key in ours else 'the reference'}")
+            continue
+        for label, a, b in zip(("actual", "last_year"), ours[key], reference[key], strict=True):
+            if not _close(a, b):
+                problems.append(f"{key[0]} / {key[1]} / {label}: engine {a!r}, pandas {b!r}")
+    return problems
+
+
+def timed_reference(data_dir: Path, as_of: date, today: date | None = None) -> dict[str, object]:
+    """Read + compute, timed separately: {'read_s', 'compute_s', 'figures'}."""
+    today = today or date.today()
+    started = time.perf_counter()
+    data = read_all(data_dir)
+    read_s = time.perf_counter() - started
+    started = time.perf_counter()
+    figures = reference_figures(data, as_of, today)
+    compute_s = time.perf_counter() - started
+    rows = sum(len(frame) for frame in data.values())
+    return {"read_s": read_s, "compute_s": compute_s, "rows": rows, "figures": figures}
+
+
+def check(data_dir: Path, queries_dir: Path = ROOT / "queries") -> tuple[int, list[str], date]:
+    """Run the engine and the reference on ``data_dir``; (figures compared, problems, as-of)."""
+    from campaign.kpi import KpiEngine
+
+    engine = KpiEngine(data_dir, queries_dir, persist_facts=False)
+    ours, as_of = engine_figures(engine)
+    reference = timed_reference(data_dir, as_of)["figures"]
+    return len(ours), compare(ours, reference), as_of  # type: ignore[arg-type]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT / "data")
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2022, 9, 30))
+    parser.add_argument("--check", action="store_true", help="compare with the engine")
+    args = parser.parse_args(argv)
+    if args.check:
+        compared, problems, as_of = check(args.data)
+        for line in problems:
+            print(line)
+        print(f"as of {as_of}: {compared} KPI × scope figures compared, {len(problems)} differ")
+        return 1 if problems else 0
+    result = timed_reference(args.data, args.as_of)
+    print(
+        f"read {result['rows']:,} rows in {result['read_s']:.2f} s, "
+        f"KPIs in {result['compute_s']:.2f} s"
+    )
+    figures: Figures = result["figures"]  # type: ignore[assignment]
+    for (kpi_id, scope), (actual, last_year) in sorted(figures.items()):
+        if scope == CITY:
+            print(f"{kpi_id:28} {actual!r:>22} {last_year!r:>22}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
