@@ -1,16 +1,27 @@
-"""Ingestion benchmark: a 1,000,000-row financing extract (UTF-8, about 100 MB).
+"""Ingestion benchmark: the full path (read, validate every cell, write the DuckDB database)
+against a bare DuckDB ``read_csv`` of the same files, each run in a fresh subprocess so peak
+memory (max RSS) is measured per run.
 
-Times the full path (read, validate every cell, write the DuckDB database) against a bare
-DuckDB ``read_csv`` of the same file, each in a fresh subprocess so peak memory (max RSS)
-is measured per run.  Prints a Markdown table; the README quotes it.
+Two forms:
+
+- one synthetic financing extract (default 1,000,000 rows, UTF-8, about 100 MB);
+- ``--data DIR``: a whole data folder (all seven kinds, e.g. the sample at ``--scale`` N),
+  built with ``campaign.storage.build_database`` against a bare ``read_csv`` of every file
+  into a table of a file database.  DuckDB's ``read_csv`` has no GB18030 decoder (it needs
+  the ``encodings`` extension, downloaded at run time), so the bare path transcodes GB18030
+  files to a temporary UTF-8 file in Python first, exactly as our reader does; ``--utf8-only``
+  compares only the UTF-8 files on both sides.  ``bench_folder()`` is what
+  ``benchmarks/run_all.py`` calls.
 
     python benchmarks/bench_ingest.py [--rows 1000000] [--runs 3] [--encoding utf-8]
+    python benchmarks/bench_ingest.py --data benchmarks/out/sample-scale-10 [--utf8-only]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -21,22 +32,39 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
 mode, data_dir, db = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+paths = [Path(p) for p in sys.argv[4:]]
+import duckdb
+from campaign.storage import build_database, extract_paths
+paths = paths or extract_paths(data_dir)
 start = time.perf_counter()
 if mode == "bare":
-    import duckdb
+    rows = 0
     with duckdb.connect(str(db)) as con:
-        con.execute("CREATE TABLE financing AS SELECT * FROM read_csv(?)",
-                    [str(next((data_dir / "extracts").iterdir()))])
-        rows = con.execute("SELECT count(*) FROM financing").fetchone()[0]
+        for index, path in enumerate(paths):
+            source, scratch = path, None
+            data = path.read_bytes()
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:  # GB18030: to UTF-8 first, as our reader does
+                fd, scratch = tempfile.mkstemp(suffix=".csv", dir=db.parent)
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data.decode("gb18030").encode("utf-8"))
+                source = Path(scratch)
+            del data
+            con.execute(f"CREATE TABLE t{{index}} AS SELECT * FROM read_csv(?)", [str(source)])
+            rows += con.execute(f"SELECT count(*) FROM t{{index}}").fetchone()[0]
+            if scratch:
+                os.unlink(scratch)
 else:
-    from campaign.storage import build_database, extract_paths
-    reports = build_database(data_dir, extract_paths(data_dir), db, "bench")
+    reports = build_database(data_dir, paths, db, "bench")
     rows = sum(r.rows_loaded for r in reports)
 seconds = time.perf_counter() - start
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -72,21 +100,69 @@ def write_financing(path: Path, rows: int, encoding: str, seed: int = 7) -> None
         )
 
 
-def run(mode: str, data_dir: Path, runs: int) -> dict[str, float]:
+def run(
+    mode: str,
+    data_dir: Path,
+    runs: int,
+    paths: list[Path] | None = None,
+    scratch: Path | None = None,
+) -> dict[str, float]:
+    """Median seconds and peak memory of ``mode`` ("bare" or "full") over ``runs`` processes.
+
+    The database is written in ``scratch`` (default: the data folder) and removed after.
+    """
     results = []
     for n in range(runs):
-        db = data_dir / f"bench-{mode}-{n}.duckdb"
+        db = (scratch or data_dir) / f"bench-{mode}-{os.getpid()}-{n}.duckdb"
         out = subprocess.run(
-            [sys.executable, "-c", _CHILD.format(root=str(ROOT)), mode, str(data_dir), str(db)],
+            [sys.executable, "-c", _CHILD.format(root=str(ROOT)), mode, str(data_dir), str(db)]
+            + [str(p) for p in paths or []],
             check=True, capture_output=True, text=True,
         )
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         db.unlink(missing_ok=True)
+        Path(f"{db}.wal").unlink(missing_ok=True)
     return {
         "seconds": statistics.median(r["seconds"] for r in results),
         "peak_mb": statistics.median(r["peak_mb"] for r in results),
         "rows": results[0]["rows"],
+        "runs": [r["seconds"] for r in results],
     }
+
+
+def is_utf8(path: Path) -> bool:
+    """Whether the whole file decodes as UTF-8 (with or without BOM)."""
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def bench_folder(data_dir: Path, runs: int, utf8_only: bool = False) -> dict[str, object]:
+    """Build the data folder's database vs bare ``read_csv`` of its files (median of ``runs``).
+
+    Returns rows, MB, both paths' seconds / rows per second / MB per second / peak MB, and
+    the ratio of their speeds (full ÷ bare: 1.0 = validation costs nothing).
+    """
+    from campaign.storage import extract_paths
+
+    paths = extract_paths(data_dir)
+    if utf8_only:
+        paths = [p for p in paths if is_utf8(p)]
+    size_mb = sum(p.stat().st_size for p in paths) / 1e6
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-", dir=data_dir.parent) as tmp:
+        bare = run("bare", data_dir, runs, paths, Path(tmp))
+        full = run("full", data_dir, runs, paths, Path(tmp))
+    result: dict[str, object] = {"files": len(paths), "mb": size_mb, "utf8_only": utf8_only}
+    for name, figures in (("bare", bare), ("full", full)):
+        result[name] = {
+            **figures,
+            "rows_per_s": figures["rows"] / figures["seconds"],
+            "mb_per_s": size_mb / figures["seconds"],
+        }
+    result["speed_ratio"] = bare["seconds"] / full["seconds"]
+    return result
 
 
 def main() -> None:
@@ -94,7 +170,20 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--encoding", default="utf-8")
+    parser.add_argument("--data", type=Path, help="a whole data folder instead of one file")
+    parser.add_argument("--utf8-only", action="store_true", help="with --data: UTF-8 files")
     args = parser.parse_args()
+    if args.data:
+        r = bench_folder(args.data.resolve(), args.runs, args.utf8_only)
+        print(f"{args.data}: {r['files']} files, {r['mb']:.0f} MB; median of {args.runs}\n")
+        print("| path | seconds | rows/s | MB/s | peak memory |")
+        print("|---|---|---|---|---|")
+        for name, label in (("bare", "bare DuckDB read_csv"), ("full", "validation + build")):
+            f = r[name]
+            print(f"| {label} | {f['seconds']:.2f} | {f['rows_per_s']:,.0f} | "
+                  f"{f['mb_per_s']:.1f} | {f['peak_mb']:.0f} MB |")
+        print(f"\nfull speed / bare speed: {r['speed_ratio']:.0%}")
+        return
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         data_dir = Path(tmp)
         (data_dir / "extracts").mkdir()
@@ -126,8 +215,6 @@ def _cpu_model() -> str:
 
 
 def _cores() -> int:
-    import os
-
     return len(os.sched_getaffinity(0))
 
 
