@@ -44,6 +44,7 @@ OUT = ROOT / "benchmarks" / "out"
 QUERIES = ROOT / "queries"
 REPORT = ROOT / "docs" / "benchmarks-kpi.md"
 TARGETS_MS = {1: (300, 10), 100: (2000, 10)}
+LOAD: dict[str, float] = {"before": 0.0, "after": 0.0}
 
 
 def machine() -> str:
@@ -205,8 +206,10 @@ def report(results: list[dict[str, object]], cold_runs: int, warm_runs: int) -> 
         "",
         "`python benchmarks/bench_kpis.py --write` (this file is its output).",
         "",
-        f"Machine: {machine()}.  The machine is shared, so figures vary by a few tens of percent",
-        "from run to run.",
+        f"Machine: {machine()}.  The machine is shared: load average "
+        f"{LOAD['before']:.1f} when the run started and {LOAD['after']:.1f} when it ended (on 2",
+        "cores), so wall times here are pessimistic and vary from run to run; the CPU time of",
+        "the cold runs is the steadier figure.",
         "",
         "What is timed (medians; cold and restart figures in a new Python process each, "
         f"{cold_runs} runs, imports not timed; the others in one process, {warm_runs} runs):",
@@ -289,9 +292,11 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help=f"save the report to {REPORT}")
     args = parser.parse_args()
     results = []
+    LOAD["before"] = os.getloadavg()[0]
     for scale in args.scales:
         print(f"scale {scale}:")
         results.append(bench(scale, args.cold_runs, args.warm_runs))
+    LOAD["after"] = os.getloadavg()[0]
     text = report(results, args.cold_runs, args.warm_runs)
     print(text)
     if args.write:
