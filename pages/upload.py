@@ -37,10 +37,15 @@ uploads = st.file_uploader(
     accept_multiple_files=True,
     key="uploads",
 )
+# Files accepted in this session (by content): shown as done, not previewed again.
+accepted: set[str] = st.session_state.setdefault("accepted_uploads", set())
 for upload in uploads or []:
     content = upload.getvalue()
     digest = hashlib.sha256(content).hexdigest()
     st.subheader(upload.name, anchor=False)
+    if digest in accepted:
+        st.success(ctx.t("bench.upload.accepted", name=upload.name), icon=":material/check:")
+        continue
     try:
         candidate = preview(upload.name, digest, ctx.dataset.fingerprint, content)
     except UploadRejected as refused:
@@ -72,7 +77,7 @@ for upload in uploads or []:
         except UploadRejected as refused:
             st.error(ctx.t(refused.key, **refused.params), icon=":material/error:")
         else:
-            st.toast(ctx.t("bench.upload.accepted", name=upload.name), icon=":material/check:")
+            accepted.add(digest)
             st.rerun()
 
 _ui.heading(ctx.t("bench.upload.history"))
