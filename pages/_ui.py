@@ -152,6 +152,25 @@ def build_pages(lang: str) -> dict[str, st.Page]:
     }
 
 
+# Which navigation section each page sits in: the dashboard first, then the meeting view and
+# the staff workbench (so nine pages fit a 1366-pixel top bar).
+NAV_SECTIONS: dict[str, tuple[str, ...]] = {
+    "ui.nav.dashboard": ("overview", "kpi", "districts", "data"),
+    "ui.nav.meeting": ("present",),
+    "ui.nav.staff": ("lab", "edit", "upload", "users"),
+}
+
+
+def navigation_sections(pages: dict[str, st.Page], lang: str) -> dict[str, list[st.Page]]:
+    """The pages grouped under their section titles; empty sections left out."""
+    sections: dict[str, list[st.Page]] = {}
+    for title_key, keys in NAV_SECTIONS.items():
+        members = [pages[key] for key in keys if key in pages]
+        if members:
+            sections[t(title_key, lang)] = members
+    return sections
+
+
 def frame() -> st.Page:
     """Everything around a page; returns the page to run.
 
@@ -184,7 +203,7 @@ def frame() -> st.Page:
     view, notices = _staff.limit_view(view, notices)  # a district user's own district
     st.set_page_config(page_title=t("ui.app.title", view.lang))  # the browser tab, translated
     pages = _staff.allowed_pages(build_pages(view.lang), view.lang)  # the role's pages
-    page = st.navigation(list(pages.values()), position="top")
+    page = st.navigation(navigation_sections(pages, view.lang), position="top")
     sidebar(view, options)
     write_query(view, with_kpi=page.url_path == pages["kpi"].url_path)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from campaign import charts, views
-from pages import _notes, _ui
+from pages import _notes, _staff, _ui
 
 ctx = _ui.context()
 kpi_id = _ui.kpi_selector(ctx)
@@ -55,7 +55,7 @@ elif result is not None:
         else:
             st.html(views.results_table_html(table))
 
-_notes.notes_section(ctx, kpi_id)
+_notes.notes_section(ctx, kpi_id, author=_staff.author())
 
 _ui.heading(ctx.t("ui.kpi.definition"))
 st.caption(ctx.t("ui.kpi.as_written"))

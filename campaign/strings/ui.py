@@ -13,6 +13,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "ui.page.kpi": {"zh": "指标详情", "en": "KPI detail"},
     "ui.page.districts": {"zh": "区市对比", "en": "Districts"},
     "ui.page.data": {"zh": "数据状态", "en": "Data status"},
+    "ui.nav.dashboard": {"zh": "看板", "en": "Dashboard"},
+    "ui.nav.meeting": {"zh": "会议", "en": "Meetings"},
+    "ui.nav.staff": {"zh": "工作台", "en": "Workbench"},
     # Sidebar filters
     "ui.filter.title": {"zh": "筛选", "en": "Filters"},
     "ui.filter.language": {"zh": "语言", "en": "Language"},
