@@ -239,7 +239,7 @@ def run_kpis(args: argparse.Namespace) -> int:
                     _percent(r.completion),
                     _percent(r.expected),
                     "—" if r.gap_pp is None else f"{r.gap_pp:+.1f}",
-                    t(f"kpi.status.{r.status}", lang),
+                    t(f"ui.status.{r.status}", lang),  # the one set of status labels
                     _figure(r.last_year, unit),
                     _percent(r.yoy, signed=True),
                     _figure(r.projection, unit),

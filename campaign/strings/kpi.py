@@ -28,12 +28,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "kpi.unit.个": {"zh": "个", "en": "projects"},
     "kpi.unit.场": {"zh": "场", "en": "events"},
     "kpi.unit.%": {"zh": "%", "en": "%"},
-    "kpi.status.completed": {"zh": "已完成", "en": "completed"},
-    "kpi.status.ahead": {"zh": "超序时", "en": "ahead"},
-    "kpi.status.lagging": {"zh": "滞后", "en": "lagging"},
-    "kpi.status.critical": {"zh": "严重滞后", "en": "critical"},
-    "kpi.status.no_target": {"zh": "无目标", "en": "no target"},
-    "kpi.status.no_data": {"zh": "无数据", "en": "no data"},
     "kpi.cli.broken": {
         "zh": "{count} 个指标查询有错误，未计算：",
         "en": "{count} KPI queries are broken and were not computed:",
