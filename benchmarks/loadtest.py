@@ -595,8 +595,12 @@ def start_dashboards(
     folder: Path,
     env: dict[str, str] | None = None,
     start_seconds: float = 180.0,
+    extra_args: Sequence[str] = (),
 ) -> tuple[list[subprocess.Popen[bytes]], list[int]]:
-    """``count`` ``streamlit run dashboard.py`` processes on free ports at /kpi."""
+    """``count`` ``streamlit run dashboard.py`` processes on free ports at /kpi.
+
+    ``extra_args`` are more Streamlit options (e.g. ``--runner.postScriptGC false``).
+    """
     processes: list[subprocess.Popen[bytes]] = []
     ports: list[int] = []
     for number in range(count):
@@ -609,6 +613,7 @@ def start_dashboards(
             "--server.port", str(port),
             "--server.baseUrlPath", BASE_PATH,
             "--browser.gatherUsageStats", "false",
+            *extra_args,
         ]  # fmt: skip
         process_env = {**os.environ, "CAMPAIGN_DATA": str(data_dir), **(env or {})}
         process_env.pop("CAMPAIGN_AUTH", None)  # local mode: no sign-in
@@ -723,12 +728,16 @@ def stop_processes(processes: Sequence[subprocess.Popen[bytes]]) -> None:
 
 @contextmanager
 def serving(
-    data_dir: Path, processes: int = 1, nginx: bool = False, keep_logs: Path | None = None
+    data_dir: Path,
+    processes: int = 1,
+    nginx: bool = False,
+    keep_logs: Path | None = None,
+    extra_args: Sequence[str] = (),
 ) -> Iterator[Servers]:
     """Dashboards on ``data_dir`` (behind nginx if asked) for the duration of the block."""
     with tempfile.TemporaryDirectory(prefix="loadtest-") as tmp:
         folder = Path(tmp)
-        dashboards, ports = start_dashboards(data_dir, processes, folder)
+        dashboards, ports = start_dashboards(data_dir, processes, folder, extra_args=extra_args)
         proxy = None
         try:
             if nginx:
@@ -774,6 +783,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     where.add_argument("--serve", type=Path, metavar="DATA", help="start dashboards on DATA")
     parser.add_argument("--processes", type=int, default=1, help="with --serve: dashboards")
     parser.add_argument("--nginx", action="store_true", help="with --serve: nginx in front")
+    parser.add_argument(
+        "--server-option",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="with --serve: a Streamlit option, e.g. runner.postScriptGC false",
+    )
     parser.add_argument("--pid", type=int, nargs="*", default=[], help="server PIDs to sample")
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--waves", type=int, default=1)
@@ -795,7 +812,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settle=args.settle, link=args.link, timeout=args.timeout, seed=args.seed,
     )  # fmt: skip
     if args.serve:
-        with serving(args.serve.resolve(), args.processes, args.nginx) as servers:
+        options = [f"--{name}={value}" for name, value in args.server_option]
+        with serving(args.serve.resolve(), args.processes, args.nginx, None, options) as servers:
             warm = warm_up(servers.urls)
             print(f"servers up at {servers.urls}; warm-up (every page once) {warm:.1f} s")
             summary = asyncio.run(run_load(servers.urls, plan, servers.pids, args.sample_every))

@@ -24,6 +24,7 @@ more here, by hand, from ``queries/*.sql``: if a query changes, the check says s
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 import time
@@ -337,14 +338,19 @@ def timed_reference(data_dir: Path, as_of: date, today: date | None = None) -> d
     return {"read_s": read_s, "compute_s": compute_s, "rows": rows, "figures": figures}
 
 
-def check(data_dir: Path, queries_dir: Path = ROOT / "queries") -> tuple[int, list[str], date]:
-    """Run the engine and the reference on ``data_dir``; (figures compared, problems, as-of)."""
+def check(data_dir: Path, queries_dir: Path = ROOT / "queries") -> dict[str, object]:
+    """Run the engine, then the reference at the engine's default as-of date, and compare.
+
+    Returns the reference's timings (``read_s``, ``compute_s``, ``rows``), the as-of date,
+    how many (KPI, scope) figures were compared and every ``problem`` (none when they agree).
+    """
     from campaign.kpi import KpiEngine
 
     engine = KpiEngine(data_dir, queries_dir, persist_facts=False)
     ours, as_of = engine_figures(engine)
-    reference = timed_reference(data_dir, as_of)["figures"]
-    return len(ours), compare(ours, reference), as_of  # type: ignore[arg-type]
+    result = timed_reference(data_dir, as_of)
+    problems = compare(ours, result.pop("figures"))  # type: ignore[arg-type]
+    return {**result, "as_of": as_of.isoformat(), "compared": len(ours), "problems": problems}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -352,19 +358,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=ROOT / "data")
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2022, 9, 30))
     parser.add_argument("--check", action="store_true", help="compare with the engine")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if args.check:
-        compared, problems, as_of = check(args.data)
-        for line in problems:
-            print(line)
-        print(f"as of {as_of}: {compared} KPI × scope figures compared, {len(problems)} differ")
-        return 1 if problems else 0
+        result = check(args.data)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            for line in result["problems"]:  # type: ignore[union-attr]
+                print(line)
+            print(
+                f"as of {result['as_of']}: {result['compared']} KPI × scope figures compared, "
+                f"{len(result['problems'])} differ; pandas read {result['rows']:,} rows in "  # type: ignore[arg-type]
+                f"{result['read_s']:.2f} s, KPIs in {result['compute_s']:.2f} s"
+            )
+        return 1 if result["problems"] else 0
     result = timed_reference(args.data, args.as_of)
+    figures: Figures = result.pop("figures")  # type: ignore[assignment]
+    if args.json:
+        print(json.dumps(result))
+        return 0
     print(
         f"read {result['rows']:,} rows in {result['read_s']:.2f} s, "
         f"KPIs in {result['compute_s']:.2f} s"
     )
-    figures: Figures = result["figures"]  # type: ignore[assignment]
     for (kpi_id, scope), (actual, last_year) in sorted(figures.items()):
         if scope == CITY:
             print(f"{kpi_id:28} {actual!r:>22} {last_year!r:>22}")
