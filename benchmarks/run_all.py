@@ -308,14 +308,29 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     conditions: dict[str, list[float]] = {}
     results["load_average"] = conditions
 
-    def section(name: str, label: str, work_fn: Callable[[], object]) -> object:
+    failures: dict[str, str] = {}
+    results["failures"] = failures
+
+    def section(name: str, label: str, work_fn: Callable[[], object]) -> object | None:
+        """Run one part; a failure is recorded (and reported) and the suite goes on."""
         print(f"{label} (load average {load_average()})", flush=True)
         before = load_average()
         started = time.perf_counter()
-        value = work_fn()
+        try:
+            value = work_fn()
+        except Exception as exc:
+            failures[label] = f"{type(exc).__name__}: {exc}"[-2000:]
+            print(f"  FAILED: {failures[label]}", flush=True)
+            value = None
         conditions[label] = before
         print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
+        args.json.parent.mkdir(parents=True, exist_ok=True)  # what we have so far
+        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
         return value
+
+    def keep(where: dict, key: str, value: object | None) -> None:
+        if value is not None:
+            where[key] = value
 
     try:
         per_scale = ("ingest", "kpis", "reference", "pages", "memory")
@@ -324,45 +339,72 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             figures: dict[str, object] = {"folder": folder.name, **built(folder)}
             results["scales"][str(scale)] = figures  # type: ignore[index]
             if "ingest" in sections:
-                figures["ingest"] = section(
+                keep(
+                    figures,
                     "ingest",
-                    f"ingest, scale {scale}",
-                    lambda f=folder: bench_ingest.bench_folder(f, args.runs),
+                    section(
+                        "ingest",
+                        f"ingest, scale {scale}",
+                        lambda f=folder: bench_ingest.bench_folder(f, args.runs),
+                    ),
                 )
                 if scale <= args.utf8_max_scale:
-                    figures["ingest_utf8"] = section(
-                        "ingest",
-                        f"ingest UTF-8 files, scale {scale}",
-                        lambda f=folder: bench_ingest.bench_folder(f, args.runs, utf8_only=True),
+                    keep(
+                        figures,
+                        "ingest_utf8",
+                        section(
+                            "ingest",
+                            f"ingest UTF-8 files, scale {scale}",
+                            lambda f=folder: bench_ingest.bench_folder(
+                                f, args.runs, utf8_only=True
+                            ),
+                        ),
                     )
             if "kpis" in sections:
-                figures["kpis"] = section(
+                keep(
+                    figures,
                     "kpis",
-                    f"KPIs, scale {scale}",
-                    lambda f=folder: bench_kpis(f, args.runs, args.warm_runs),
+                    section(
+                        "kpis",
+                        f"KPIs, scale {scale}",
+                        lambda f=folder: bench_kpis(f, args.runs, args.warm_runs),
+                    ),
                 )
             if "reference" in sections:
-                figures["reference"] = section(
+                keep(
+                    figures,
                     "reference",
-                    f"pandas reference, scale {scale}",
-                    lambda f=folder: bench_reference(f, args.runs),
+                    section(
+                        "reference",
+                        f"pandas reference, scale {scale}",
+                        lambda f=folder: bench_reference(f, args.runs),
+                    ),
                 )
             if "pages" in sections and scale in args.page_scales:
-                figures["pages"] = section(
+                keep(
+                    figures,
                     "pages",
-                    f"pages, scale {scale}",
-                    lambda f=folder: bench_pages(f, work, args.page_runs),
+                    section(
+                        "pages",
+                        f"pages, scale {scale}",
+                        lambda f=folder: bench_pages(f, work, args.page_runs),
+                    ),
                 )
             if "memory" in sections:
-                figures["memory"] = section(
+                keep(
+                    figures,
                     "memory",
-                    f"memory, scale {scale}",
-                    lambda f=folder: bench_memory.bench_memory(f, work, 5, args.memory_seconds),
+                    section(
+                        "memory",
+                        f"memory, scale {scale}",
+                        lambda f=folder: bench_memory.bench_memory(f, work, 5, args.memory_seconds),
+                    ),
                 )
         if "load" in sections or "scaleout" in sections:
             load_folder = sample_folder(1, args.seed)
             built(load_folder)
             results["load"] = {}
+        gc_off = ("--runner.postScriptGC=false",)
         if "load" in sections:
             plan = loadtest.Plan(
                 sessions=args.sessions,
@@ -374,11 +416,19 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 gap=args.gap,
                 settle=args.settle,
             )
-            results["load"]["one process"] = section(  # type: ignore[index]
-                "load",
-                f"load: {args.sessions} viewers × {args.waves} waves, one process",
-                lambda: load_run(load_folder, work, plan),
-            )
+            long_runs = {"one process": ()}
+            if not args.quick:
+                long_runs["one process, runner.postScriptGC off"] = gc_off
+            for name, options in long_runs.items():
+                keep(
+                    results["load"],
+                    name,
+                    section(  # type: ignore[arg-type]
+                        "load",
+                        f"load: {args.sessions} viewers × {args.waves} waves, {name}",
+                        lambda o=options: load_run(load_folder, work, plan, 1, False, o),
+                    ),
+                )
         if "scaleout" in sections:
             plan = loadtest.Plan(
                 sessions=args.sessions,
@@ -387,25 +437,20 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 ramp=args.ramp,
             )
             runs = {
-                "nginx, one process": (1, True, ()),
-                "nginx, two processes": (2, True, ()),
-                "one process, runner.postScriptGC off": (
-                    1,
-                    False,
-                    ("--runner.postScriptGC=false",),
-                ),
-                "nginx, two processes, runner.postScriptGC off": (
-                    2,
-                    True,
-                    ("--runner.postScriptGC=false",),
-                ),
+                "nginx, one process": (1, ()),
+                "nginx, two processes": (2, ()),
+                "nginx, two processes, runner.postScriptGC off": (2, gc_off),
             }
-            for name, (processes, nginx, options) in runs.items():
-                results["load"][name] = section(  # type: ignore[index]
-                    "scaleout",
-                    f"load: {args.sessions} viewers, {name}",
-                    lambda p=processes, n=nginx, o=options: load_run(
-                        load_folder, work, plan, p, n, o
+            for name, (processes, options) in runs.items():
+                keep(
+                    results["load"],
+                    name,
+                    section(  # type: ignore[arg-type]
+                        "scaleout",
+                        f"load: {args.sessions} viewers, {name}",
+                        lambda p=processes, o=options: load_run(
+                            load_folder, work, plan, p, True, o
+                        ),
                     ),
                 )
     finally:
@@ -477,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
         for p in figures.get("reference", {}).get("problems", [])
     ]
     errors = sum(run.get("errors", 0) for run in results.get("load", {}).values())
-    return 1 if problems or errors else 0
+    return 1 if problems or errors or results.get("failures") else 0
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def test_quick_mode_measures_ingestion_and_kpis_at_scale_1(quick):
+    assert quick["failures"] == {}
     figures = quick["scales"]["1"]
     assert figures["total_rows"] > 100_000
     ingest = figures["ingest"]
