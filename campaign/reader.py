@@ -83,21 +83,28 @@ def normalise_header(text: str) -> str:
     return "".join(folded.split()).lower().lstrip("\ufeff")
 
 
-def detect_encoding(sample: bytes) -> str:
-    """The encoding of a CSV's bytes: ``utf-8-sig``, ``utf-8`` or ``gb18030``.
+# How much of a file the encoding is judged on; DuckDB checks the rest of a UTF-8 file as it
+# reads, and a file that fails there is judged again on all of its bytes.
+DETECT_BYTES = 1 << 20
 
-    Raises UnreadableFile when none decodes it.  UTF-16 (Excel's "Unicode text") is
-    recognised by its BOM.
+
+def detect_encoding(data: bytes, whole: bool = False) -> str:
+    """The encoding of a CSV's bytes: ``utf-8-sig``, ``utf-8``, ``gb18030`` (or ``utf-16``
+    by its BOM, Excel's "Unicode text"), judged on the first :data:`DETECT_BYTES` unless
+    ``whole``.  Raises UnreadableFile when none decodes it.
     """
-    if sample.startswith(codecs.BOM_UTF8):
+    if data.startswith(codecs.BOM_UTF8):
         candidates = ["utf-8-sig"]
-    elif sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = ["utf-16"]
     else:
         candidates = ["utf-8", "gb18030"]
+    sample = data if whole else data[:DETECT_BYTES]
+    complete = len(sample) == len(data)
     for encoding in candidates:
         try:
-            sample.decode(encoding)
+            # Incremental: a character cut at the sample's end is not an error.
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=complete)
         except UnicodeDecodeError:
             continue
         return encoding
@@ -128,14 +135,15 @@ def read_extract(path: Path, con: duckdb.DuckDBPyConnection, table: str) -> RawT
 
 def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str) -> RawTable:
     data = path.read_bytes()
-    if not data.strip():
+    if not data[:65536].strip() and not data.strip():  # (no copy of a large file)
         raise UnreadableFile("validation.empty_file")
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise UnreadableFile("validation.not_a_table", detail="binary")
     encoding = detect_encoding(data)
     text: str | None = None
     if encoding in ("utf-8", "utf-8-sig"):
-        first_line = data.split(b"\n", 1)[0].decode(encoding, errors="replace")
+        end = data.find(b"\n")
+        first_line = data[: end if end >= 0 else len(data)].decode(encoding, errors="replace")
     else:
         text = data.decode(encoding)
         first_line = text.split("\n", 1)[0]
@@ -146,14 +154,13 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str) -> RawTabl
         raise UnreadableFile("validation.empty_file")
 
     def exact() -> RawTable:
-        return _read_csv_exact(
-            text if text is not None else data.decode(encoding),
-            encoding,
-            delimiter,
-            headers,
-            con,
-            table,
-        )
+        if text is not None:
+            return _read_csv_exact(text, encoding, delimiter, headers, con, table)
+        try:
+            return _read_csv_exact(data.decode(encoding), encoding, delimiter, headers, con, table)
+        except UnicodeDecodeError:  # valid UTF-8 at the start only: judge the whole file
+            whole = detect_encoding(data, whole=True)
+            return _read_csv_exact(data.decode(whole), whole, delimiter, headers, con, table)
 
     if b'"' not in data and (b"\n\n" in data or b"\n\r\n" in data):
         return exact()  # blank lines: DuckDB skips them, so positions would not be lines

@@ -188,26 +188,40 @@ def map_headers(
     ]
 
 
-def _column_rules(col: Column, i: int) -> tuple[str, list[_Rule]]:
-    """The typed-value expression (over ``t<i>``, the clean text) and the rules of a column.
+# Types whose fast path parses the raw cell itself (surrounding blanks included), so the
+# cell is cleaned only when that fails: cleaning every cell is the costliest step.
+_PARSED_RAW = ("date", "amount", "integer")
 
-    Each type has a fast path for the common spelling and a slower one for the rest, so a
-    million well-formed cells cost little more than reading them.
+
+def _present(col: Column, i: int) -> str:
+    """SQL: the cell holds something (not empty, not only blanks)."""
+    return f"p{i}" if col.type in _PARSED_RAW else f"t{i} IS NOT NULL"
+
+
+def _column_rules(col: Column, i: int) -> tuple[str, list[_Rule]]:
+    """The typed-value expression and the rules of a column.
+
+    Text columns work on ``t<i>``, the clean text; dates and numbers on ``r<i>``, the raw
+    cell, with ``p<i>`` saying whether it holds anything.  Each type has a fast path for the
+    common spelling and a slower one for the rest, so a million well-formed cells cost
+    little more than reading them.
     """
     text = f"t{i}"
-    present = f"{text} IS NOT NULL"
+    present = _present(col, i)
     rules: list[_Rule] = []
     if col.required:
-        rules.append(_Rule(i, f"{text} IS NULL", "error", "validation.required_empty"))
+        rules.append(_Rule(i, f"NOT ({present})", "error", "validation.required_empty"))
     if col.type == "date":
         formats = list(_DATE_FORMATS)
+        cleaned = f"clean_cell(r{i})"
+        # COALESCE evaluates its second argument only where the first is NULL.
         value = (
-            f"coalesce(try_cast({text} AS DATE), "
-            f"CAST(try_strptime(ascii_text({text}), {formats!r}) AS DATE))"
+            f"coalesce(try_cast(r{i} AS DATE), "
+            f"CAST(try_strptime(ascii_text({cleaned}), {formats!r}) AS DATE))"
         )
         # CASE, not AND: DuckDB evaluates both sides of AND in a select list, and the shape
         # regex is only needed for the rare cell that did not parse.
-        shape = f"regexp_matches(ascii_text({text}), '{_DATE_SHAPE}')"
+        shape = f"regexp_matches(ascii_text({cleaned}), '{_DATE_SHAPE}')"
         unparsed = f"{present} AND v{i} IS NULL"
         rules += [
             _Rule(i, f"CASE WHEN {unparsed} THEN NOT {shape} END", "error", "validation.bad_date"),
@@ -219,11 +233,12 @@ def _column_rules(col: Column, i: int) -> tuple[str, list[_Rule]]:
             ),
         ]
     elif col.type in ("amount", "integer"):
+        cleaned = f"ascii_text(clean_cell(r{i}))"
         value = (
-            f"CASE WHEN regexp_full_match({text}, '-?[0-9]+(\\.[0-9]+)?') "
-            f"THEN CAST({text} AS DOUBLE) "
-            f"WHEN regexp_matches(ascii_text({text}), '{_NUMBER_SHAPE}') "
-            f"THEN CAST(replace(ascii_text({text}), ',', '') AS DOUBLE) END"
+            f"CASE WHEN regexp_full_match(r{i}, '-?[0-9]+(\\.[0-9]+)?') "
+            f"THEN CAST(r{i} AS DOUBLE) "
+            f"WHEN regexp_matches({cleaned}, '{_NUMBER_SHAPE}') "
+            f"THEN CAST(replace({cleaned}, ',', '') AS DOUBLE) END"
         )
         rules.append(_Rule(i, f"{present} AND v{i} IS NULL", "error", "validation.not_a_number"))
         if col.non_negative:
@@ -240,9 +255,9 @@ def _column_rules(col: Column, i: int) -> tuple[str, list[_Rule]]:
         folded = f"replace(replace({text}, ' ', ''), '\u3000', '')"
         # A CASE chain, not a join or an IN list (which DuckDB turns into a join): joins
         # need not keep row order, and the fast path's line numbers rest on that order.
-        spellings = " ".join(
-            f"WHEN {_sql_text(k)} THEN {_sql_text(v)}" for k, v in sorted(district_lookup().items())
-        )
+        # Official names first: they are what most cells hold, so most rows stop early.
+        lookup = sorted(district_lookup().items(), key=lambda kv: (kv[0] != kv[1], kv[0]))
+        spellings = " ".join(f"WHEN {_sql_text(k)} THEN {_sql_text(v)}" for k, v in lookup)
         value = f"CASE {folded} {spellings} END"
         rules.append(
             _Rule(i, f"{present} AND v{i} IS NULL", "error", "validation.unknown_district")
@@ -277,7 +292,7 @@ def _conditional_rules(mapped: list[_MappedColumn]) -> list[_Rule]:
         rules.append(
             _Rule(
                 i,
-                f"t{i} IS NULL AND ({listed})",
+                f"NOT ({_present(m.column, i)}) AND ({listed})",
                 "error",
                 "validation.required_when",
                 (("other", mapped[j].header), ("values", "/".join(values))),
@@ -324,8 +339,13 @@ def stage_file(
                 con.execute(f'ALTER TABLE "{rows_table}" ADD COLUMN _line BIGINT')
                 con.execute(f'UPDATE "{rows_table}" SET _line = rowid + 2')
             elif raw.exact is not None:
-                raw = raw.exact()
+                try:
+                    raw = raw.exact()
+                except UnreadableFile as exc:
+                    report.add("error", exc.key, **exc.params)
+                    return None, {}
                 opened.append(raw)
+                report.encoding = raw.encoding
         if not raw.positional:
             con.execute(_norm_sql(rows_table, raw, columns))
         con.execute("SET preserve_insertion_order = false")
@@ -376,11 +396,20 @@ def _norm_sql(norm: str, raw: RawTable, mapped: list[_MappedColumn]) -> str:
     values, rules = _all_rules(mapped)
     mapped_positions = {m.position for m in mapped if m.position is not None}
     unmapped = [p for p in range(width) if p not in mapped_positions]
-    cleaned = [f"clean_cell({m.raw}) AS t{i}" for i, m in enumerate(mapped)]
+    cleaned = [
+        f"{m.raw} AS r{i}" if m.column.type in _PARSED_RAW else f"clean_cell({m.raw}) AS t{i}"
+        for i, m in enumerate(mapped)
+    ]
     cleaned += [f"clean_cell(c{p}) AS u{p}" for p in unmapped]
+    presence = [
+        f"CASE WHEN v{i} IS NOT NULL THEN TRUE ELSE clean_cell(r{i}) IS NOT NULL END AS p{i}"
+        for i, m in enumerate(mapped)
+        if m.column.type in _PARSED_RAW
+    ]
     empty = (
         " AND ".join(
-            [f"t{i} IS NULL" for i in range(len(mapped))] + [f"u{p} IS NULL" for p in unmapped]
+            [f"NOT ({_present(m.column, i)})" for i, m in enumerate(mapped)]
+            + [f"u{p} IS NULL" for p in unmapped]
         )
         or "TRUE"
     )
@@ -394,8 +423,9 @@ def _norm_sql(norm: str, raw: RawTable, mapped: list[_MappedColumn]) -> str:
         WITH cleaned AS (SELECT {line}{", ".join(cleaned) or "NULL AS nothing"}
                          FROM {raw.source}),
         typed AS (SELECT cleaned.*{"".join(", " + v for v in values)} FROM cleaned),
-        flagged AS (SELECT typed.*{"".join(", " + f for f in flags)}, {empty} AS _empty
-                    FROM typed)
+        present AS (SELECT typed.*{"".join(", " + p for p in presence)} FROM typed),
+        flagged AS (SELECT present.*{"".join(", " + f for f in flags)}, {empty} AS _empty
+                    FROM present)
         SELECT {line}{"".join(c + ", " for c in typed_columns)}
                {"".join(f"f{n}, " for n in range(len(rules)))}_empty,
                {" OR ".join(["_empty", *errors])} AS _excluded

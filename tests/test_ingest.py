@@ -539,3 +539,18 @@ def test_line_numbers_stay_true_in_a_large_file_read_in_parallel(tmp_path):
     assert file.rows_loaded == line_count - len(bad_lines)
     stored = rows(dataset, "SELECT source_line, enterprise FROM financing USING SAMPLE 500 ROWS")
     assert all(name == f"青岛测试企业{line:07d}有限公司" for line, name in stored)
+
+
+def test_an_encoding_that_shows_only_after_the_first_megabyte_is_still_found(tmp_path):
+    """The encoding is judged on the first megabyte; a GB18030 file whose first megabyte
+    happens to be plain ASCII is caught when DuckDB meets the first Chinese byte."""
+    ascii_rows = "".join(f"2021-01-04,Licang,firm{i:06d},,,1\n" for i in range(40_000))
+    text = f"{FIN_HEADER_EN}\n{ascii_rows}2021-01-05,李沧区,青岛后来公司,,,2\n"
+    assert text.index("李") > (1 << 20)
+    write(tmp_path, "financing_late.csv", text, "gb18030")
+    dataset = load_dataset(tmp_path)
+    file = report(dataset, "financing_late.csv")
+    assert file.encoding == "gb18030"
+    # "Licang" is not a district spelling: those rows are excluded; the Chinese one loads.
+    assert file.rows_loaded == 1 and len(file.errors) == 40_000
+    assert rows(dataset, "SELECT enterprise, source_line FROM financing") == [("青岛后来公司", 40_002)]
