@@ -109,7 +109,6 @@ def district_lookup() -> dict[str, str]:
     return lookup
 
 
-YES_NO = ("是", "否")
 
 KINDS: tuple[ExtractKind, ...] = (
     ExtractKind(
