@@ -109,7 +109,6 @@ def district_lookup() -> dict[str, str]:
     return lookup
 
 
-
 KINDS: tuple[ExtractKind, ...] = (
     ExtractKind(
         id="financing",
