@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from campaign.i18n import t
 from campaign.model import DOMAINS, KpiDefinition, KpiError
 
 HEADER_KEYS: tuple[str, ...] = (
@@ -69,7 +70,12 @@ def parse_kpi_file(path: Path, text: str | None = None) -> ParsedFile:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            error = _error(path, f"无法读取文件：{exc}", f"cannot read the file: {exc}", None)
+            error = _error(
+                path,
+                t("kpi.error.unreadable_file", "zh", error=exc),
+                t("kpi.error.unreadable_file", "en", error=exc),
+                None,
+            )
             return ParsedFile(path, None, (error,), 1)
     lines = text.splitlines()
     values: dict[str, str] = {}
@@ -96,8 +102,8 @@ def parse_kpi_file(path: Path, text: str | None = None) -> ParsedFile:
             errors.append(
                 _error(
                     path,
-                    f"表头项 {key} 重复（首次出现在第 {key_lines[key]} 行）",
-                    f"header key '{key}' given twice (first on line {key_lines[key]})",
+                    t("kpi.error.header_duplicate", "zh", field=key, first_line=key_lines[key]),
+                    t("kpi.error.header_duplicate", "en", field=key, first_line=key_lines[key]),
                     line_no,
                 )
             )
@@ -111,17 +117,23 @@ def parse_kpi_file(path: Path, text: str | None = None) -> ParsedFile:
             continue
         if key in values:  # present but empty
             errors.append(
-                _error(path, f"表头项 {key} 为空", f"header key '{key}' is empty", key_lines[key])
+                _error(
+                    path,
+                    t("kpi.error.header_empty", "zh", field=key),
+                    t("kpi.error.header_empty", "en", field=key),
+                    key_lines[key],
+                )
             )
             continue
         near = difflib.get_close_matches(key, list(other_keys), n=1, cutoff=0.6)
-        hint_zh = f"（第 {other_keys[near[0]]} 行的 {near[0]} 是否拼错？）" if near else ""
-        hint_en = f" (is '{near[0]}' on line {other_keys[near[0]]} a misspelling?)" if near else ""
+        hint = {"name": near[0], "line": other_keys[near[0]]} if near else None
+        hint_zh = t("kpi.error.header_misspelling_hint", "zh", **hint) if hint else ""
+        hint_en = t("kpi.error.header_misspelling_hint", "en", **hint) if hint else ""
         errors.append(
             _error(
                 path,
-                f"表头缺少 {key}{hint_zh}",
-                f"the header lacks '{key}'{hint_en}",
+                t("kpi.error.header_missing", "zh", field=key, hint=hint_zh),
+                t("kpi.error.header_missing", "en", field=key, hint=hint_en),
                 other_keys[near[0]] if near else 1,
             )
         )
@@ -132,8 +144,20 @@ def parse_kpi_file(path: Path, text: str | None = None) -> ParsedFile:
             errors.append(
                 _error(
                     path,
-                    f"{key} 的值 “{value}” 无效，应为：{'、'.join(allowed)}",
-                    f"unknown {key} '{value}'; expected one of: {', '.join(allowed)}",
+                    t(
+                        "kpi.error.header_invalid_value",
+                        "zh",
+                        field=key,
+                        value=value,
+                        allowed="、".join(allowed),
+                    ),
+                    t(
+                        "kpi.error.header_invalid_value",
+                        "en",
+                        field=key,
+                        value=value,
+                        allowed=", ".join(allowed),
+                    ),
                     key_lines[key],
                 )
             )
@@ -146,8 +170,8 @@ def parse_kpi_file(path: Path, text: str | None = None) -> ParsedFile:
         errors.append(
             _error(
                 path,
-                f"id “{kpi_id}” 与文件名 {path.name} 不一致",
-                f"id '{kpi_id}' does not match the file name {path.name}",
+                t("kpi.error.id_file_mismatch", "zh", kpi_id=kpi_id, file_name=path.name),
+                t("kpi.error.id_file_mismatch", "en", kpi_id=kpi_id, file_name=path.name),
                 key_lines["id"],
             )
         )
@@ -155,14 +179,14 @@ def parse_kpi_file(path: Path, text: str | None = None) -> ParsedFile:
         errors.append(
             _error(
                 path,
-                f"id “{kpi_id}” 只能包含小写字母、数字和下划线",
-                f"id '{kpi_id}' must be lower-case letters, digits and underscores",
+                t("kpi.error.id_invalid", "zh", kpi_id=kpi_id),
+                t("kpi.error.id_invalid", "en", kpi_id=kpi_id),
                 key_lines["id"],
             )
         )
     body = "\n".join(lines[body_index:]).strip()
     if not body:
-        errors.append(_error(path, "表头之后没有 SQL 查询", "no SQL query after the header", None))
+        errors.append(_error(path, t("kpi.error.no_sql", "zh"), t("kpi.error.no_sql", "en"), None))
     if errors:
         return ParsedFile(path, None, tuple(errors), body_line)
     definition = KpiDefinition(

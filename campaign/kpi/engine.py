@@ -34,6 +34,7 @@ import duckdb
 import pandas as pd
 
 from campaign.contracts import CITY, DISTRICTS, KINDS, district_lookup
+from campaign.i18n import t
 from campaign.kpi import ranking as ranking_rules
 from campaign.kpi.cache import MemoCache, Uncacheable, memo
 from campaign.kpi.config import CONFIG_FILENAME, ConfigError, KpiConfig, load_config
@@ -432,8 +433,8 @@ class KpiEngine:
                 KpiError(
                     kpi_id=self.config_path.stem,
                     path=self.config_path,
-                    message=f"配置文件无效（已使用默认值）：{exc}",
-                    message_en=f"the config is invalid (defaults used): {exc}",
+                    message=t("kpi.error.config_invalid", "zh", error=exc),
+                    message_en=t("kpi.error.config_invalid", "en", error=exc),
                     line=exc.line,
                 )
             )

@@ -33,6 +33,7 @@ import duckdb
 import numpy as np
 
 from campaign.contracts import CITY
+from campaign.i18n import t
 from campaign.model import KpiDefinition, KpiError
 
 # The columns each aggregation needs besides month and district.
@@ -291,14 +292,14 @@ def duckdb_error(definition: KpiDefinition, exc: Exception, body_line: int) -> K
         line = min(max(line, body_line), last_code)
         message = _LINE.sub(f"LINE {line}:", message, count=1)
     if isinstance(exc, duckdb.InterruptException):
-        zh, en = "查询超时，已中止", "the query took too long and was stopped"
+        key = "kpi.error.query_timeout"
     else:
-        zh, en = "查询出错", "the query failed"
+        key = "kpi.error.query_failed"
     return KpiError(
         kpi_id=definition.id,
         path=definition.path,
-        message=f"{zh}：{message}",
-        message_en=f"{en}: {message}",
+        message=t(key, "zh", message=message),
+        message_en=t(key, "en", message=message),
         line=line,
     )
 
@@ -338,28 +339,54 @@ def output_columns(
     if missing:
         wanted = " | ".join(", ".join(("month", "district", *form)) for form in forms)
         have = ", ".join(name for name, _ in described)
+        params = {
+            "missing": ", ".join(missing),
+            "aggregation": aggregation,
+            "wanted": wanted,
+            "have": have,
+        }
         raise _column_problem(
             definition,
-            f"查询结果缺少列 {', '.join(missing)}"
-            f"（{aggregation} 指标需要：{wanted}；现有：{have}）",
-            f"the query's output lacks {', '.join(missing)} ({aggregation} needs: {wanted}; "
-            f"found: {have})",
+            t("kpi.error.output_missing_columns", "zh", **params),
+            t("kpi.error.output_missing_columns", "en", **params),
             body_line,
         )
     assert measure is not None
-    checks: list[tuple[str, bool, str]] = [
-        ("month", types["month"] == "DATE" or types["month"].startswith("TIMESTAMP"), "DATE"),
-        ("district", types["district"] == "VARCHAR", "VARCHAR"),
+    # (column, type ok, expected type in Chinese, expected type in English)
+    checks: list[tuple[str, bool, str, str]] = [
+        (
+            "month",
+            types["month"] == "DATE" or types["month"].startswith("TIMESTAMP"),
+            "DATE",
+            "DATE",
+        ),
+        ("district", types["district"] == "VARCHAR", "VARCHAR", "VARCHAR"),
     ]
+    numeric_zh, numeric_en = t("kpi.error.numeric_type", "zh"), t("kpi.error.numeric_type", "en")
     checks += [
-        (c, bool(_NUMERIC.match(types[c])), "数值 numeric") for c in measure if c != "entity"
+        (c, bool(_NUMERIC.match(types[c])), numeric_zh, numeric_en)
+        for c in measure
+        if c != "entity"
     ]
-    for column, ok, expected in checks:
+    for column, ok, expected_zh, expected_en in checks:
         if not ok:
+            actual = types[column]
             raise _column_problem(
                 definition,
-                f"列 {column} 的类型是 {types[column]}，应为 {expected.split()[0]}",
-                f"column {column} is {types[column]}, expected {expected.split()[-1]}",
+                t(
+                    "kpi.error.output_column_type",
+                    "zh",
+                    column=column,
+                    actual=actual,
+                    expected=expected_zh,
+                ),
+                t(
+                    "kpi.error.output_column_type",
+                    "en",
+                    column=column,
+                    actual=actual,
+                    expected=expected_en,
+                ),
                 _line_of_alias(definition, column, body_line),
             )
     return columns, measure

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from campaign.i18n import t
 from campaign.kpi.csvfile import parse_number, read_csv
 from campaign.kpi.issues import KpiWarning
 
@@ -88,7 +89,11 @@ def load_pacing(path: Path) -> Pacing:
     try:
         table = read_csv(path, PACING_COLUMNS)
     except (OSError, UnicodeDecodeError) as exc:
-        warning = KpiWarning(path, f"无法读取序时进度表：{exc}", f"cannot read the pacing: {exc}")
+        warning = KpiWarning(
+            path,
+            t("kpi.warning.pacing_unreadable", "zh", error=exc),
+            t("kpi.warning.pacing_unreadable", "en", error=exc),
+        )
         return Pacing(warnings=(warning,))
     warnings: list[KpiWarning] = []
     if table.missing_columns:
@@ -96,8 +101,8 @@ def load_pacing(path: Path) -> Pacing:
         warnings.append(
             KpiWarning(
                 path,
-                f"序时进度表缺少列：{missing}（应为 指标编号、月份、累计占比）",
-                f"the pacing lacks columns: {missing} (expected kpi_id, month, cumulative_share)",
+                t("kpi.warning.pacing_missing_columns", "zh", missing=missing),
+                t("kpi.warning.pacing_missing_columns", "en", missing=missing),
                 1,
             )
         )
@@ -111,8 +116,8 @@ def load_pacing(path: Path) -> Pacing:
             warnings.append(
                 KpiWarning(
                     path,
-                    f"月份 “{row['month']}” 无效（应为 1–12），该行已忽略",
-                    f"invalid month '{row['month']}' (expected 1–12); row ignored",
+                    t("kpi.warning.pacing_bad_month", "zh", month=row["month"]),
+                    t("kpi.warning.pacing_bad_month", "en", month=row["month"]),
                     line,
                     kpi_id,
                 )
@@ -122,8 +127,8 @@ def load_pacing(path: Path) -> Pacing:
             warnings.append(
                 KpiWarning(
                     path,
-                    f"累计占比 “{row['cumulative_share']}” 不是数字，该行已忽略",
-                    f"cumulative share '{row['cumulative_share']}' is not a number; row ignored",
+                    t("kpi.warning.pacing_bad_share", "zh", share=row["cumulative_share"]),
+                    t("kpi.warning.pacing_bad_share", "en", share=row["cumulative_share"]),
                     line,
                     kpi_id,
                 )
@@ -138,8 +143,8 @@ def load_pacing(path: Path) -> Pacing:
             warnings.append(
                 KpiWarning(
                     path,
-                    f"{kpi_id} 的序时进度计划{problem[0]}，已忽略",
-                    f"the pacing plan of {kpi_id} {problem[1]}; ignored",
+                    t("kpi.warning.pacing_plan_ignored", "zh", kpi_id=kpi_id, problem=problem[0]),
+                    t("kpi.warning.pacing_plan_ignored", "en", kpi_id=kpi_id, problem=problem[1]),
                     first_line,
                     kpi_id,
                 )
@@ -153,13 +158,16 @@ def _complete_plan(given: dict[int, float]) -> tuple[tuple[float, ...], tuple[st
     """Fill the months a plan leaves out; a problem (zh, en) when it is not a usable plan."""
     known = {0: 0.0, **given}
     if 12 not in known or abs(known[12] - 1) > 1e-9:
-        return EVEN_PLAN, ("12 月累计占比不是 1", "does not reach 1 in December")
+        key = "kpi.warning.pacing_plan.december"
+        return EVEN_PLAN, (t(key, "zh"), t(key, "en"))
     months = sorted(known)
     shares = [known[m] for m in months]
     if any(s < 0 or s > 1 for s in shares):
-        return EVEN_PLAN, ("有超出 0–1 的占比", "has a share outside 0–1")
+        key = "kpi.warning.pacing_plan.out_of_range"
+        return EVEN_PLAN, (t(key, "zh"), t(key, "en"))
     if any(b < a for a, b in itertools.pairwise(shares)):
-        return EVEN_PLAN, ("累计占比出现下降", "decreases")
+        key = "kpi.warning.pacing_plan.decreasing"
+        return EVEN_PLAN, (t(key, "zh"), t(key, "en"))
     plan = [0.0] * 13
     for left, right in itertools.pairwise(months):
         for m in range(left, right + 1):

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from campaign.contracts import CITY, district_lookup
+from campaign.i18n import t
 from campaign.kpi.csvfile import fold, parse_number, read_csv
 from campaign.kpi.issues import KpiWarning
 from campaign.model import KpiDefinition
@@ -72,8 +73,8 @@ class TargetTable:
                     warnings.append(
                         KpiWarning(
                             path,
-                            f"目标表中的指标 {kpi_id} 没有对应的查询文件，已忽略",
-                            f"targets name KPI '{kpi_id}', which has no query file; ignored",
+                            t("kpi.warning.targets_unknown_kpi", "zh", kpi_id=kpi_id),
+                            t("kpi.warning.targets_unknown_kpi", "en", kpi_id=kpi_id),
                             line,
                             kpi_id,
                         )
@@ -94,13 +95,17 @@ class TargetTable:
                         else not close
                     )
                     if odd:
+                        params = {
+                            "kpi_id": kpi_id,
+                            "year": year,
+                            "city": city,
+                            "district_sum": district_sum,
+                        }
                         warnings.append(
                             KpiWarning(
                                 path,
-                                f"{kpi_id} {year} 年全市目标 {city:g} 与各区市目标之和 "
-                                f"{district_sum:g} 不一致，采用全市目标",
-                                f"{kpi_id} {year}: the city target {city:g} differs from the "
-                                f"districts' sum {district_sum:g}; the city target is used",
+                                t("kpi.warning.targets_city_mismatch", "zh", **params),
+                                t("kpi.warning.targets_city_mismatch", "en", **params),
                                 self.lines.get((kpi_id, year, CITY)),
                                 kpi_id,
                             )
@@ -131,7 +136,11 @@ def load_targets(path: Path) -> TargetTable:
     try:
         table = read_csv(path, TARGET_COLUMNS)
     except (OSError, UnicodeDecodeError) as exc:
-        warning = KpiWarning(path, f"无法读取目标表：{exc}", f"cannot read the targets: {exc}")
+        warning = KpiWarning(
+            path,
+            t("kpi.warning.targets_unreadable", "zh", error=exc),
+            t("kpi.warning.targets_unreadable", "en", error=exc),
+        )
         return TargetTable(path=path, warnings=(warning,))
     warnings: list[KpiWarning] = []
     if table.missing_columns:
@@ -139,8 +148,8 @@ def load_targets(path: Path) -> TargetTable:
         warnings.append(
             KpiWarning(
                 path,
-                f"目标表缺少列：{missing}（应为 指标编号、年度、区市、目标值）",
-                f"the targets lack columns: {missing} (expected kpi_id, year, district, target)",
+                t("kpi.warning.targets_missing_columns", "zh", missing=missing),
+                t("kpi.warning.targets_missing_columns", "en", missing=missing),
                 1,
             )
         )
@@ -153,24 +162,33 @@ def load_targets(path: Path) -> TargetTable:
         year_number = parse_number(row["year"].removesuffix("年"))
         scope = scopes.get(fold(row["district"]))
         target = parse_number(row["target"])
-        problem: tuple[str, str] | None = None
+        # The row's problem: a kpi.warning.targets_row.* key and its parameters.
+        problem: tuple[str, dict[str, str]] | None = None
         if not kpi_id:
-            problem = ("缺少指标编号", "no kpi_id")
+            problem = ("kpi.warning.targets_row.no_kpi_id", {})
         elif year_number is None or year_number != int(year_number):
-            problem = (f"年度 “{row['year']}” 无效", f"invalid year '{row['year']}'")
+            problem = ("kpi.warning.targets_row.bad_year", {"year": row["year"]})
         elif scope is None:
-            problem = (
-                f"区市 “{row['district']}” 无法识别",
-                f"unknown district '{row['district']}'",
-            )
+            problem = ("kpi.warning.targets_row.bad_district", {"district": row["district"]})
         elif target is None:
-            problem = (
-                f"目标值 “{row['target']}” 不是数字",
-                f"target '{row['target']}' is not a number",
-            )
+            problem = ("kpi.warning.targets_row.bad_target", {"target": row["target"]})
         if problem:
+            problem_key, params = problem
             warnings.append(
-                KpiWarning(path, f"{problem[0]}，该行已忽略", f"{problem[1]}; row ignored", line)
+                KpiWarning(
+                    path,
+                    t(
+                        "kpi.warning.targets_row_ignored",
+                        "zh",
+                        problem=t(problem_key, "zh", **params),
+                    ),
+                    t(
+                        "kpi.warning.targets_row_ignored",
+                        "en",
+                        problem=t(problem_key, "en", **params),
+                    ),
+                    line,
+                )
             )
             continue
         assert year_number is not None and scope is not None and target is not None
@@ -179,8 +197,22 @@ def load_targets(path: Path) -> TargetTable:
             warnings.append(
                 KpiWarning(
                     path,
-                    f"{kpi_id} {key[1]} 年 {scope} 的目标重复（第 {lines[key]} 行），采用本行",
-                    f"{kpi_id} {key[1]} {scope} given twice (line {lines[key]}); this row is used",
+                    t(
+                        "kpi.warning.targets_duplicate",
+                        "zh",
+                        kpi_id=kpi_id,
+                        year=key[1],
+                        scope=scope,
+                        first_line=lines[key],
+                    ),
+                    t(
+                        "kpi.warning.targets_duplicate",
+                        "en",
+                        kpi_id=kpi_id,
+                        year=key[1],
+                        scope=scope,
+                        first_line=lines[key],
+                    ),
                     line,
                     kpi_id,
                 )
