@@ -14,18 +14,7 @@ from pathlib import Path
 import duckdb
 
 from campaign.contracts import KINDS, KINDS_BY_ID
-
-HEADER_ORDER = (
-    "id",
-    "name_zh",
-    "name_en",
-    "domain",
-    "unit",
-    "aggregation",
-    "direction",
-    "description",
-    "owner",
-)
+from campaign.kpi.definitions import HEADER_KEYS
 
 
 def build_database(path: Path, rows: Mapping[str, Iterable[Mapping[str, object]]]) -> Path:
@@ -75,7 +64,7 @@ def kpi_file(
         "owner": header.pop("owner", "测试部门"),
         **header,
     }
-    lines = [f"-- {key}: {values[key]}" for key in HEADER_ORDER if key in values]
+    lines = [f"-- {key}: {values[key]}" for key in HEADER_KEYS if key in values]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{kpi_id}.sql"
     path.write_text("\n".join(lines) + "\n" + sql.strip() + "\n", encoding="utf-8")
