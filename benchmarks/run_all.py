@@ -118,6 +118,8 @@ def sample_folder(scale: int, seed: int = DEFAULT_SEED) -> Path:
     folder = OUT / name
     if (folder / "targets.csv").exists():
         return folder
+    # Folders appear whole (renamed into place), so one without targets.csv is a leftover.
+    shutil.rmtree(folder, ignore_errors=True)
     OUT.mkdir(parents=True, exist_ok=True)
     needed = scale * 25e6  # CSV ≈ 10 MB per unit of scale, the database and headroom
     free = shutil.disk_usage(OUT).free
@@ -129,8 +131,13 @@ def sample_folder(scale: int, seed: int = DEFAULT_SEED) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     started = time.perf_counter()
     write_sample(tmp, seed=seed, scale=scale)
-    shutil.rmtree(folder, ignore_errors=True)
-    os.replace(tmp, folder)
+    try:
+        # Never remove a folder another run may be building in: if one finished first, use it.
+        os.rename(tmp, folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (folder / "targets.csv").exists():
+            raise
     print(f"  wrote {folder.name} in {time.perf_counter() - started:.0f} s", flush=True)
     return folder
 
