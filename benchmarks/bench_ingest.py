@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from campaign.contracts import DISTRICTS  # noqa: E402 (after the path is set)
+
 _CHILD = r"""
 import json, os, resource, sys, tempfile, time
 from pathlib import Path
@@ -75,10 +77,16 @@ print(json.dumps({{"seconds": seconds, "rows": rows, "peak_mb": peak_mb}}))
 def write_financing(path: Path, rows: int, encoding: str, seed: int = 7) -> None:
     """A realistic financing extract: Chinese headers and names, dates, amounts."""
     rng = np.random.default_rng(seed)
-    districts = np.array(["市南区", "市北区", "李沧区", "崂山区", "西海岸新区", "城阳区",
-                          "即墨区", "胶州市", "平度市", "莱西市"])
-    banks = np.array(["中国工商银行青岛分行", "中国建设银行青岛分行", "青岛银行股份有限公司",
-                      "青岛农村商业银行", "招商银行青岛分行"])
+    districts = np.array([d for d in DISTRICTS if d != "市直"])
+    banks = np.array(
+        [
+            "中国工商银行青岛分行",
+            "中国建设银行青岛分行",
+            "青岛银行股份有限公司",
+            "青岛农村商业银行",
+            "招商银行青岛分行",
+        ]
+    )
     channels = np.array(["贷款", "债券", "股权", "上市", "其他"])
     brands = np.array(list("海润华信恒达瑞丰汇通宏远金泰鼎盛东方博创"))
     trades = np.array(["精密机械", "食品科技", "新材料", "电子科技", "物流", "生物医药"])
@@ -117,7 +125,9 @@ def run(
         out = subprocess.run(
             [sys.executable, "-c", _CHILD.format(root=str(ROOT)), mode, str(data_dir), str(db)]
             + [str(p) for p in paths or []],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         db.unlink(missing_ok=True)
@@ -180,8 +190,10 @@ def main() -> None:
         print("|---|---|---|---|---|")
         for name, label in (("bare", "bare DuckDB read_csv"), ("full", "validation + build")):
             f = r[name]
-            print(f"| {label} | {f['seconds']:.2f} | {f['rows_per_s']:,.0f} | "
-                  f"{f['mb_per_s']:.1f} | {f['peak_mb']:.0f} MB |")
+            print(
+                f"| {label} | {f['seconds']:.2f} | {f['rows_per_s']:,.0f} | "
+                f"{f['mb_per_s']:.1f} | {f['peak_mb']:.0f} MB |"
+            )
         print(f"\nfull speed / bare speed: {r['speed_ratio']:.0%}")
         return
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
@@ -192,16 +204,22 @@ def main() -> None:
         size_mb = csv_path.stat().st_size / 1e6
         bare = run("bare", data_dir, args.runs)
         full = run("full", data_dir, args.runs)
-    print(f"machine: {platform.processor() or platform.machine()}, {_cpu_model()}, "
-          f"{_cores()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {_cpu_model()}, "
+        f"{_cores()} cores, Python {platform.python_version()}"
+    )
     print(f"file: {args.rows:,} rows, {size_mb:.0f} MB, {args.encoding}; median of {args.runs}\n")
     print("| path | seconds | rows/s | MB/s | peak memory |")
     print("|---|---|---|---|---|")
     for name, r in (("bare DuckDB read_csv", bare), ("full validation + build", full)):
-        print(f"| {name} | {r['seconds']:.2f} | {r['rows'] / r['seconds']:,.0f} | "
-              f"{size_mb / r['seconds']:.0f} | {r['peak_mb']:.0f} MB |")
-    print(f"\nratio full / bare: {full['seconds'] / bare['seconds']:.2f}×; "
-          f"rows loaded: {full['rows']:,}")
+        print(
+            f"| {name} | {r['seconds']:.2f} | {r['rows'] / r['seconds']:,.0f} | "
+            f"{size_mb / r['seconds']:.0f} | {r['peak_mb']:.0f} MB |"
+        )
+    print(
+        f"\nratio full / bare: {full['seconds'] / bare['seconds']:.2f}×; "
+        f"rows loaded: {full['rows']:,}"
+    )
 
 
 def _cpu_model() -> str:

@@ -331,13 +331,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             value = None
         conditions[label] = before
         print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
-        args.json.parent.mkdir(parents=True, exist_ok=True)  # what we have so far
-        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
         return value
 
     def keep(where: dict, key: str, value: object | None) -> None:
+        """Keep a part's figures (not a failed part's) and save what we have so far."""
         if value is not None:
             where[key] = value
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
 
     try:
         per_scale = ("ingest", "kpis", "reference", "pages", "memory")
