@@ -73,7 +73,8 @@ def test_a_link_opens_a_domain_full_screen_and_the_buttons_move(page, app_url, s
 
 def test_auto_advance_moves_on_by_itself(page, app_url, screenshots):
     open_present(page, f"{app_url}{LINK}&domain=6&auto=5")
-    assert title(page) == domain_label(DOMAINS[5])
+    # On a busy machine the first advance may already have happened while the page opened.
+    assert title(page) in (domain_label(DOMAINS[5]), domain_label(DOMAINS[6]))
     wait_for_title(page, domain_label(DOMAINS[6]), 20)  # the next screen, by itself
     assert re.search(r"domain=7", page.url)  # the URL follows, so a reload stays put
     wait_for_title(page, domain_label(DOMAINS[0]), 20)  # the last screen wraps to the first
