@@ -52,9 +52,11 @@ def render(results: dict) -> str:
         "## Conditions",
         "",
         f"Run of {results['started']} – {results.get('finished', '?')}"
+        + (f" on commit `{results['commit']}`" if results.get("commit") else "")
         + (" (**quick mode**)" if results.get("quick") else "")
         + ".",
         "",
+        *_load_run_note(results),
         f"- Machine: {m['cores']} cores, {m['cpu']}, {m['memory_gib']} GiB RAM, {m['os']};",
         f"  Python {m['python']}, DuckDB {m['duckdb']}, pandas {m['pandas']}, "
         f"Streamlit {m['streamlit']}.",
@@ -91,6 +93,19 @@ def render(results: dict) -> str:
     lines += _load_section(results)
     lines += _findings(results)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _load_run_note(results: dict) -> list[str]:
+    other = results.get("load_run")
+    if not other:
+        return []
+    return [
+        f"The concurrent-viewer runs are from an earlier run of the suite, {other['started']} –",
+        f"{other['finished']}"
+        + (f" (commit `{other['commit']}`)" if other.get("commit") else "")
+        + f"; `uptime` at its end: `{other.get('uptime_end', '')}`.",
+        "",
+    ]
 
 
 def _targets(results: dict) -> list[str]:

@@ -95,6 +95,14 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def git_commit() -> str:
+    """The checked-out commit (``BENCH_COMMIT`` when measuring an exported snapshot)."""
+    found = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return os.environ.get("BENCH_COMMIT") or (found.stdout.strip() if found.returncode == 0 else "")
+
+
 def uptime_line() -> str:
     try:
         return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
@@ -305,6 +313,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "quick": args.quick,
         "machine": machine(),
         "uptime_start": uptime_line(),
+        "commit": git_commit(),
         "runs": args.runs,
         "warm_runs": args.warm_runs,
         "seed": args.seed,
@@ -501,6 +510,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, default=REPORT, help="the Markdown report")
     parser.add_argument("--no-write", action="store_true", help="do not write the report")
     parser.add_argument("--render", type=Path, help="only render this results JSON")
+    parser.add_argument(
+        "--merge-load",
+        type=Path,
+        help="with --render: take the concurrent-viewer runs from this other results JSON",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.scales = [1]
@@ -516,6 +530,16 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.render:
         results = json.loads(args.render.read_text(encoding="utf-8"))
+        if args.merge_load:
+            other = json.loads(args.merge_load.read_text(encoding="utf-8"))
+            results["load"] = other.get("load", {})
+            results["load_run"] = {
+                key: other.get(key) for key in ("started", "finished", "uptime_end", "commit")
+            }
+            for label, average in other.get("load_average", {}).items():
+                if label.startswith("load:"):
+                    results["load_average"][label] = average
+            results["failures"] = {**other.get("failures", {}), **results.get("failures", {})}
     else:
         results = run(args)
         args.json.parent.mkdir(parents=True, exist_ok=True)
