@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from campaign.contracts import KINDS, kind_for_filename
+from campaign.contracts import DISTRICTS, KINDS, kind_for_filename
 from campaign.reader import EXTRACT_SUFFIXES
 from campaign.validation import (
     FileReport,
@@ -354,8 +354,6 @@ def last_reported(dataset: Dataset) -> pd.DataFrame:
     A district that never reported a kind has a row with last_month NaT, so the data-status
     page can show missing submissions, not just late ones.
     """
-    from campaign.contracts import DISTRICTS
-
     parts = []
     with dataset.connect() as con:
         for kind in KINDS:
