@@ -16,6 +16,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 APP_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CHART_DRAWN = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+SIDEBAR_FILTERS = '[data-testid="stSidebar"] [data-testid="stSelectbox"] input'
+
+
+def wait_for_sidebar(page) -> None:
+    """Wait until the sidebar shows its three filters (year, month, scope).
+
+    The script can be done, the header and charts drawn, and the sidebar still empty for a
+    moment: a fresh browser profile fetches the sidebar's code after the main area's.
+    """
+    page.wait_for_function("s => document.querySelectorAll(s).length >= 3", arg=SIDEBAR_FILTERS)
 
 
 def open_view(page, url: str, charts: int = 0) -> None:
@@ -24,6 +34,7 @@ def open_view(page, url: str, charts: int = 0) -> None:
     page.wait_for_selector('[data-testid="stMainBlockContainer"]')
     page.wait_for_selector(APP_DONE)
     page.wait_for_selector(".kh-facts")  # the header every page has
+    wait_for_sidebar(page)
     if charts:
         page.wait_for_function(
             f"n => document.querySelectorAll('{CHART_DRAWN}').length >= n", arg=charts
@@ -107,6 +118,7 @@ def test_card_link_opens_the_kpi_detail_and_the_url_can_be_shared(
     page.wait_for_url(re.compile(r"/kpi\?"))
     page.wait_for_selector(APP_DONE)
     page.wait_for_function(f"() => document.querySelectorAll('{CHART_DRAWN}').length >= 2")
+    wait_for_sidebar(page)
     assert_no_errors(page)
     kpi_shown = selected(page, "stMain")
     shared = query(page)
