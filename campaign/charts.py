@@ -1,7 +1,9 @@
 """Chart builders: plain DataFrames in, ``alt.Chart`` out, every chart in the one theme.
 
-The pages call these and hand the result to ``st.altair_chart(..., theme=None)`` so the
-campaign theme (not Streamlit's) applies. Each builder takes the language and produces a
+The pages turn the result into a Vega-Lite spec once per view (:func:`vega_lite_spec`,
+cached by the page frame) and hand it to ``st.vega_lite_chart(..., theme=None)``, so the
+campaign theme (not Streamlit's) applies and a rerun does not build and validate the chart
+again. Each builder takes the language and produces a
 chart whose every visible word (axis titles, legend, tooltips, month names) is in that
 language; values are scaled with :func:`campaign.formatting.display_scale` so the axes show
 the same figures as the cards. Status is always carried by a symbol or a shape as well as
@@ -11,9 +13,11 @@ by colour.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 
 from campaign import theme
 from campaign.formatting import (
@@ -35,6 +39,27 @@ theme.enable()
 COMPLETION_AXIS_MAX = 1.5
 CHART_HEIGHT = 300
 ROW_STEP = 34
+
+
+def vega_lite_spec(figure: alt.TopLevelMixin) -> dict[str, Any]:
+    """The chart as a validated Vega-Lite spec, its datasets as Arrow IPC streams.
+
+    That is the form Streamlit sends to the browser: ``st.vega_lite_chart`` passes bytes
+    through as they are, so a cached spec costs no conversion when a page is drawn again.
+    """
+    spec = figure.to_dict()
+    spec["datasets"] = {
+        name: _arrow_stream(rows) for name, rows in (spec.get("datasets") or {}).items()
+    }
+    return spec
+
+
+def _arrow_stream(rows: list[dict[str, Any]]) -> bytes:
+    table = pa.Table.from_pandas(pd.DataFrame.from_records(rows), preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 def _month_number(value: object) -> int:
@@ -120,6 +145,21 @@ def cumulative_chart(
         )
     )
     return alt.layer(lines, points).properties(height=CHART_HEIGHT, width="container")
+
+
+def presentation_chart(
+    monthly: pd.DataFrame, unit: str, lang: str, is_level: bool, height: int, narrow: bool
+) -> alt.LayerChart:
+    """:func:`cumulative_chart` for the meeting-room screen: larger type; when ``narrow``
+    (four KPIs side by side), smaller type and every other month on the axis."""
+    size = 14 if narrow else 17
+    return (
+        cumulative_chart(monthly, unit, lang, is_level)
+        .properties(height=height)
+        .configure_axis(labelFontSize=size, titleFontSize=size)
+        .configure_axisX(labelOverlap="parity" if narrow else False)
+        .configure_legend(labelFontSize=size, columns=2 if narrow else 3)
+    )
 
 
 def monthly_chart(monthly: pd.DataFrame, unit: str, year: int, lang: str = "zh") -> alt.Chart:

@@ -74,16 +74,28 @@ class Dataset:
 
 def extract_paths(data_dir: Path) -> list[Path]:
     """The extract files of a data folder, in name order (Excel's ``~$`` lock files skipped)."""
-    folder = data_dir / "extracts"
-    if not folder.is_dir():
+    return [path for path, _, _ in _scan_extracts(data_dir)]
+
+
+def _scan_extracts(data_dir: Path) -> list[tuple[Path, int, int]]:
+    """The extract files with their size and mtime, in name order: one ``stat`` per file."""
+    found: list[tuple[Path, int, int]] = []
+    try:
+        with os.scandir(data_dir / "extracts") as entries:
+            for entry in entries:
+                name = entry.name
+                if (
+                    name.startswith((".", "~$"))
+                    or os.path.splitext(name)[1].lower() not in EXTRACT_SUFFIXES
+                    or not entry.is_file()
+                ):
+                    continue
+                stat = entry.stat()
+                found.append((Path(entry.path), stat.st_size, stat.st_mtime_ns))
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file()
-        and p.suffix.lower() in EXTRACT_SUFFIXES
-        and not p.name.startswith((".", "~$"))
-    )
+    found.sort(key=lambda item: item[0].name)
+    return found
 
 
 def _code_version() -> str:
@@ -165,7 +177,9 @@ def _stored_fingerprint(database: Path) -> str | None:
 
 _locks: dict[Path, threading.Lock] = {}
 _locks_guard = threading.Lock()
-_datasets: dict[Path, tuple[object, Dataset]] = {}
+# Per data folder: the extracts' signature, the dataset, and when the files were last looked at.
+_datasets: dict[Path, tuple[object, Dataset, float]] = {}
+_resolved: dict[tuple[str, str, str | None], tuple[Path, Path]] = {}
 
 
 def _lock_for(data_dir: Path) -> threading.Lock:
@@ -173,21 +187,48 @@ def _lock_for(data_dir: Path) -> threading.Lock:
         return _locks.setdefault(data_dir, threading.Lock())
 
 
-def load_dataset(data_dir: Path | str, build_dir: Path | None = None) -> Dataset:
+def _folders(data_dir: Path | str, build_dir: Path | None) -> tuple[Path, Path]:
+    """The resolved data and build folders (resolving costs a system call per path part)."""
+    relative = not (Path(data_dir).is_absolute() and (build_dir is None or build_dir.is_absolute()))
+    key = (
+        os.getcwd() if relative else "",
+        str(data_dir),
+        None if build_dir is None else str(build_dir),
+    )
+    folders = _resolved.get(key)
+    if folders is None:
+        data = Path(data_dir).resolve()
+        folders = (data, (build_dir or data / BUILD_DIR_NAME).resolve())
+        _resolved[key] = folders
+    return folders
+
+
+def load_dataset(
+    data_dir: Path | str, build_dir: Path | None = None, *, max_age: float = 0.0
+) -> Dataset:
     """The database for ``data_dir``, rebuilt first if any extract's content changed.
 
     Cheap when nothing changed (one ``stat`` per extract), so pages may call it on every run.
+    ``max_age`` (seconds) lets a busy server skip even that: if this process looked at the
+    files less than ``max_age`` ago, the dataset it found then is returned as it is.  A
+    change made through this process (an upload, which calls this with ``max_age=0``) is
+    seen at once; one made by anything else within ``max_age``.
     """
-    data_dir = Path(data_dir).resolve()
-    build_dir = (build_dir or data_dir / BUILD_DIR_NAME).resolve()
-    paths = extract_paths(data_dir)
-    signature = tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    data_dir, build_dir = _folders(data_dir, build_dir)
+    if max_age > 0:
+        cached = _datasets.get(data_dir)
+        if cached is not None and time.monotonic() - cached[2] < max_age:
+            return cached[1]
+    scanned = _scan_extracts(data_dir)
+    signature = tuple((path.name, size, mtime) for path, size, mtime in scanned)
     with _lock_for(data_dir):
+        checked_at = time.monotonic()
         cached = _datasets.get(data_dir)
         if cached and cached[0] == signature and cached[1].database_path.exists():
+            _datasets[data_dir] = (signature, cached[1], checked_at)
             return cached[1]
-        dataset = _load_or_build(data_dir, build_dir, paths)
-        _datasets[data_dir] = (signature, dataset)
+        dataset = _load_or_build(data_dir, build_dir, [path for path, _, _ in scanned])
+        _datasets[data_dir] = (signature, dataset, checked_at)
         return dataset
 
 

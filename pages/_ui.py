@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -19,7 +19,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from campaign import app_state, views
+from campaign import app_state, charts, views
 from campaign.app_state import Notice, View, ViewOptions
 from campaign.contracts import CITY
 from campaign.formatting import format_month
@@ -53,10 +53,16 @@ def data_paths() -> tuple[Path, Path]:
     return (ROOT / data).resolve(), (ROOT / queries).resolve()
 
 
+# How often a server process looks at the files (extracts, queries, targets) for changes:
+# every viewer's rerun within this many seconds shares one look. What this process changes
+# itself (an upload, a KPI edit) is seen at once: those pages call ``engine.recheck()``.
+FILES_RECHECK_SECONDS = 2.0
+
+
 @st.cache_resource(show_spinner=False)
 def engine_for(data_dir: str, queries_dir: str) -> KpiEngine:
     """One engine per data folder, shared by every session (it caches its own results)."""
-    return KpiEngine(Path(data_dir), Path(queries_dir))
+    return KpiEngine(Path(data_dir), Path(queries_dir), recheck_seconds=FILES_RECHECK_SECONDS)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -189,7 +195,8 @@ def frame() -> st.Page:
     data_dir, queries_dir = data_paths()
     try:
         engine = engine_for(str(data_dir), str(queries_dir))
-        dataset = load_dataset(data_dir)
+        dataset = engine.database()
+        assert isinstance(dataset, Dataset)
         definitions = tuple(engine.definitions())
         options = view_options(engine, definitions)
     except Exception as exc:  # no engine, no pages: say what is wrong, not a traceback
@@ -389,9 +396,25 @@ def header(ctx: PageContext, title: str, notices: list[Notice]) -> None:
             )
 
 
-def chart(figure: alt.TopLevelMixin) -> None:
-    """A chart in the campaign theme (not Streamlit's), as wide as its column."""
-    st.altair_chart(figure, theme=None, width="stretch")
+def chart(build: Callable[..., alt.TopLevelMixin | None], *args: object) -> None:
+    """The chart ``build(*args)`` in the campaign theme (not Streamlit's), as wide as its
+    column; nothing when ``build`` returns None.
+
+    The Vega-Lite spec is made once per distinct input (the builder and its arguments, by
+    value) and shared by every session: building and validating an Altair chart costs far
+    more than drawing the same view again.
+    """
+    spec = _chart_spec(f"{build.__module__}.{build.__qualname__}", args, build)
+    if spec is not None:
+        st.vega_lite_chart(spec, theme=None, width="stretch")
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _chart_spec(
+    builder: str, args: tuple[object, ...], _build: Callable[..., alt.TopLevelMixin | None]
+) -> dict[str, object] | None:
+    figure = _build(*args)
+    return None if figure is None else charts.vega_lite_spec(figure)
 
 
 @contextmanager

@@ -31,7 +31,7 @@ if filters.district is not None:
                 )
             )
         profile = views.profile_frame(ctx.scorecard.results, ctx.lang)
-        _ui.chart(charts.profile_chart(profile, ctx.scorecard.expected, ctx.lang))
+        _ui.chart(charts.profile_chart, profile, ctx.scorecard.expected, ctx.lang)
 else:
     st.info(ctx.t("ui.districts.pick_district"), icon=":material/info:")
 
@@ -41,7 +41,7 @@ with _ui.section(ctx):
         st.info(ctx.t("ui.districts.no_ranking"), icon=":material/info:")
     else:
         st.caption(ctx.t("ui.districts.ranking_note"))
-        _ui.chart(charts.ranking_chart(ranking, labels, ctx.lang))
+        _ui.chart(charts.ranking_chart, ranking, labels, ctx.lang)
 
 with _ui.section(ctx):
     _ui.heading(ctx.t("ui.districts.heatmap_title"))
@@ -50,4 +50,4 @@ with _ui.section(ctx):
         st.info(ctx.t("ui.districts.no_matrix"), icon=":material/info:")
     else:
         kpi_labels = {d.id: d.name(ctx.lang) for d in ctx.definitions}
-        _ui.chart(charts.status_heatmap(matrix, kpi_labels, labels, ctx.lang))
+        _ui.chart(charts.status_heatmap, matrix, kpi_labels, labels, ctx.lang)

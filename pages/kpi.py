@@ -40,11 +40,11 @@ elif result is not None:
             with left:
                 level = definition.is_level
                 _ui.heading(ctx.t("ui.kpi.chart_level" if level else "ui.kpi.chart_cumulative"))
-                _ui.chart(charts.cumulative_chart(monthly, definition.unit, ctx.lang, level))
+                _ui.chart(charts.cumulative_chart, monthly, definition.unit, ctx.lang, level)
             with right:
                 _ui.heading(ctx.t("ui.kpi.chart_monthly"))
                 _ui.chart(
-                    charts.monthly_chart(monthly, definition.unit, ctx.filters.year, ctx.lang)
+                    charts.monthly_chart, monthly, definition.unit, ctx.filters.year, ctx.lang
                 )
 
     with _ui.section(ctx):

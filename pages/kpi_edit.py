@@ -87,6 +87,7 @@ if previewed is not None:
             save_query(queries_dir, kpi_id, draft)
             st.session_state.pop(f"{draft_key}_preview", None)
             st.toast(ctx.t("bench.edit.saved", name=path.name), icon=":material/check:")
+            ctx.engine.recheck()
             st.rerun()
     if previewed_text != draft:
         st.caption(ctx.t("bench.edit.stale"))
@@ -102,4 +103,5 @@ for version in versions:
         if st.button(ctx.t("bench.edit.rollback"), key=f"rollback_{version.id}"):
             rollback_query(queries_dir, kpi_id, version.id)
             st.toast(ctx.t("bench.edit.rolled_back", when=when), icon=":material/undo:")
+            ctx.engine.recheck()
             st.rerun()

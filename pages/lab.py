@@ -63,6 +63,4 @@ if result is not None:
         mime="text/csv",
         icon=":material/download:",
     )
-    figure = workbench.quick_chart(frame, ctx.lang)
-    if figure is not None:
-        _ui.chart(figure)
+    _ui.chart(workbench.quick_chart, frame, ctx.lang)

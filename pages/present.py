@@ -109,15 +109,14 @@ def _slide(group: views.CardGroup, number: int) -> None:
             monthly = ctx.engine.monthly(card.kpi_id, ctx.filters)
             if definition is None or monthly.empty or monthly["value"].isna().all():
                 continue
-            figure = charts.cumulative_chart(
-                monthly, definition.unit, ctx.lang, definition.is_level
-            ).properties(height=CHART_HEIGHT_NARROW if narrow else CHART_HEIGHT)
-            size = 14 if narrow else 17
             _ui.chart(
-                figure.configure_axis(labelFontSize=size, titleFontSize=size)
-                # Narrow charts show every other month rather than overlapping labels.
-                .configure_axisX(labelOverlap="parity" if narrow else False)
-                .configure_legend(labelFontSize=size, columns=2 if narrow else 3)
+                charts.presentation_chart,
+                monthly,
+                definition.unit,
+                ctx.lang,
+                definition.is_level,
+                CHART_HEIGHT_NARROW if narrow else CHART_HEIGHT,
+                narrow,
             )
 
 

@@ -78,6 +78,7 @@ for upload in uploads or []:
             st.error(ctx.t(refused.key, **refused.params), icon=":material/error:")
         else:
             accepted.add(digest)
+            ctx.engine.recheck()
             st.rerun()
 
 _ui.heading(ctx.t("bench.upload.history"))
@@ -99,4 +100,5 @@ else:
             st.error(ctx.t(refused.key, **refused.params), icon=":material/error:")
         else:
             st.toast(ctx.t("bench.upload.restored", name=name), icon=":material/history:")
+            ctx.engine.recheck()
             st.rerun()

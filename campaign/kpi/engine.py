@@ -24,6 +24,7 @@ from __future__ import annotations
 import calendar
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -185,6 +186,7 @@ class KpiEngine:
         cache_size: int = 64,
         facts_dir: Path | str | None = None,
         persist_facts: bool = True,
+        recheck_seconds: float = 0.0,
     ) -> None:
         if database is None and data_dir is None:
             raise ValueError("KpiEngine needs a data folder or a database provider")
@@ -209,6 +211,11 @@ class KpiEngine:
         self._evaluations: MemoCache[_Evaluation] = MemoCache(cache_size)
         self._frames: MemoCache[object] = MemoCache(cache_size * 4)
         self._as_of: MemoCache[date] = MemoCache(8)
+        # Each call looks at the files (extracts, queries, planning files) to see whether they
+        # changed; with ``recheck_seconds`` it looks at most that often (a busy dashboard
+        # server: 50 viewers' reruns share one look) and ``recheck()`` forces the next look.
+        self.recheck_seconds = recheck_seconds
+        self._looked: dict[str, tuple[float, object]] = {}
         # Facts survive a restart in <data>/.build/kpi-facts (see campaign.kpi.store).
         folder = Path(facts_dir) if facts_dir else None
         if folder is None and self.data_dir is not None:
@@ -392,19 +399,49 @@ class KpiEngine:
         for cache in (self._catalogs, self._plans, self._facts, self._evaluations, self._frames):
             cache.clear()
         self._as_of.clear()
+        self._looked.clear()
 
     # ------------------------------------------------------------------ snapshot
 
+    def database(self) -> DatabaseHandle:
+        """The database the results come from (for an engine over a data folder, its
+        ``campaign.storage.Dataset``)."""
+        return self._snapshot().database
+
+    def recheck(self) -> None:
+        """Look at the files again on the next call (say, after this process changed one)."""
+        self._looked.clear()
+
+    def _recent(self, what: str, look: Callable[[], object]) -> object:
+        """``look()``, or its result from less than ``recheck_seconds`` ago."""
+        if self.recheck_seconds > 0:
+            seen = self._looked.get(what)
+            if seen is not None and time.monotonic() - seen[0] < self.recheck_seconds:
+                return seen[1]
+        looked_at = time.monotonic()
+        value = look()
+        self._looked[what] = (looked_at, value)
+        return value
+
     def _queries_signature(self) -> tuple[FileSignature, ...]:
-        return scan_query_files(self.queries_dir)
+        return self._recent("queries", lambda: scan_query_files(self.queries_dir))  # type: ignore[return-value]
+
+    def _planning_stats(self) -> tuple[_Stat, _Stat, _Stat]:
+        return self._recent(  # type: ignore[return-value]
+            "planning",
+            lambda: (_stat(self.targets_path), _stat(self.pacing_path), _stat(self.config_path)),
+        )
 
     def _snapshot(self) -> _Snapshot:
+        return self._recent("snapshot", self._look)  # type: ignore[return-value]
+
+    def _look(self) -> _Snapshot:
         handle = self._database()
         return _Snapshot(
             database=handle,
             fingerprint=handle.fingerprint,
             queries=self._queries_signature(),
-            planning=(_stat(self.targets_path), _stat(self.pacing_path), _stat(self.config_path)),
+            planning=self._planning_stats(),
         )
 
     def _normalise_district(self, district: str | None) -> str | None:
@@ -420,7 +457,7 @@ class KpiEngine:
     # ------------------------------------------------------------------ definitions, plans
 
     def _catalog(self, queries: tuple[FileSignature, ...]) -> _Catalog:
-        config_stat = _stat(self.config_path)
+        config_stat = self._planning_stats()[2]
         return self._catalogs.get((queries, config_stat), lambda: self._read_catalog(queries))
 
     def _read_catalog(self, queries: tuple[FileSignature, ...]) -> _Catalog:
