@@ -7,6 +7,7 @@ from datetime import date
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from campaign import charts, theme
@@ -84,6 +85,8 @@ def all_charts(lang: str) -> list[alt.TopLevelMixin]:
         charts.status_heatmap(matrix_frame(), kpis, districts, lang),
         charts.ranking_chart(ranking, districts, lang),
         charts.profile_chart(profile, 0.75, lang),
+        charts.presentation_chart(monthly_frame(), "亿元", lang, False, 210, narrow=False),
+        charts.presentation_chart(monthly_frame(), "亿元", lang, False, 180, narrow=True),
     ]
 
 
@@ -212,3 +215,27 @@ def test_empty_frames_still_give_a_valid_chart():
     empty = monthly_frame().iloc[0:0]
     assert data_rows(spec(charts.cumulative_chart(empty, "家", "zh"))) == []
     assert data_rows(spec(charts.monthly_chart(empty, "家", 2022, "en"))) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_spec_the_dashboard_sends_is_the_chart_with_its_data_as_arrow(lang):
+    for chart in all_charts(lang):
+        expected = chart.to_dict()  # validated against the Vega-Lite schema
+        sent = charts.vega_lite_spec(chart, validate=False)
+        assert {k: v for k, v in sent.items() if k != "datasets"} == {
+            k: v for k, v in expected.items() if k != "datasets"
+        }
+        assert sent["datasets"].keys() == expected["datasets"].keys()
+        for name, rows in expected["datasets"].items():
+            table = pa.ipc.open_stream(sent["datasets"][name]).read_all()
+            assert table.to_pylist() == rows, name
+
+
+def test_presentation_chart_reads_from_the_back_of_the_room():
+    wide = spec(charts.presentation_chart(monthly_frame(), "亿元", "zh", False, 210, narrow=False))
+    narrow = spec(charts.presentation_chart(monthly_frame(), "亿元", "zh", False, 180, narrow=True))
+    assert wide["height"] == 210 and narrow["height"] == 180
+    assert wide["config"]["axis"]["labelFontSize"] == 17
+    assert narrow["config"]["axis"]["labelFontSize"] == 14
+    assert narrow["config"]["axisX"]["labelOverlap"] == "parity"  # every other month
+    assert narrow["config"]["legend"]["columns"] == 2

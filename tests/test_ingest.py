@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from campaign.cli import main
 from campaign.contracts import DISTRICTS, KINDS_BY_ID
-from campaign.storage import Dataset, load_dataset
+from campaign.storage import Dataset, extract_paths, load_dataset
 
 FIN_HEADER_ZH = "日期,区市,企业名称,金融机构,融资方式,金额（万元）"
 FIN_HEADER_EN = "date,district,enterprise,institution,channel,amount_wan"
@@ -370,6 +370,31 @@ def test_rebuilt_only_when_content_changes(tmp_path):
     assert rows(changed, "SELECT amount_wan FROM financing") == [(2.0,)]
 
 
+def test_max_age_spares_the_look_at_the_files_but_not_a_change_made_here(tmp_path):
+    path = write(tmp_path, "financing_a.csv", f"{FIN_HEADER_ZH}\n2021-01-04,李沧区,甲,,,1\n")
+    first = load_dataset(tmp_path)
+    path.write_text(f"{FIN_HEADER_ZH}\n2021-01-04,李沧区,甲,,,2\n", encoding="utf-8")
+    # Looked less than an hour ago: the dataset found then, no look at the files.
+    assert load_dataset(tmp_path, max_age=3600).fingerprint == first.fingerprint
+    # A call without max_age (as an upload makes) looks, and later callers get its result.
+    changed = load_dataset(tmp_path)
+    assert changed.fingerprint != first.fingerprint
+    assert load_dataset(tmp_path, max_age=3600).fingerprint == changed.fingerprint
+    assert rows(load_dataset(tmp_path, max_age=3600), "SELECT amount_wan FROM financing") == [
+        (2.0,)
+    ]
+
+
+def test_extract_files_are_listed_by_name_without_lock_and_hidden_files(tmp_path):
+    write(tmp_path, "orders_b.csv", f"{FIN_HEADER_ZH}\n")
+    write(tmp_path, "financing_a.CSV", f"{FIN_HEADER_ZH}\n")
+    write(tmp_path, "~$financing_a.xlsx", "")
+    write(tmp_path, ".financing_c.csv", "")
+    write(tmp_path, "notes.txt", "")
+    (tmp_path / "extracts" / "sub.csv").mkdir()
+    assert [p.name for p in extract_paths(tmp_path)] == ["financing_a.CSV", "orders_b.csv"]
+
+
 def test_a_failed_rebuild_keeps_the_last_good_database_serving(tmp_path, monkeypatch):
     import campaign.storage as storage
 
@@ -531,7 +556,9 @@ def test_line_numbers_stay_true_in_a_large_file_read_in_parallel(tmp_path):
     out = []
     for line in range(2, line_count + 2):
         amount = "-7" if line in bad_lines else f"{line % 997}.5"
-        out.append(f"2021-01-{line % 28 + 1:02d},李沧区,青岛测试企业{line:07d}有限公司,青岛银行股份有限公司,贷款,{amount}")
+        out.append(
+            f"2021-01-{line % 28 + 1:02d},李沧区,青岛测试企业{line:07d}有限公司,青岛银行股份有限公司,贷款,{amount}"
+        )
     write(tmp_path, "financing_big.csv", FIN_HEADER_ZH + "\n" + "\n".join(out) + "\n")
     dataset = load_dataset(tmp_path)
     file = report(dataset, "financing_big.csv")
@@ -553,4 +580,6 @@ def test_an_encoding_that_shows_only_after_the_first_megabyte_is_still_found(tmp
     assert file.encoding == "gb18030"
     # "Licang" is not a district spelling: those rows are excluded; the Chinese one loads.
     assert file.rows_loaded == 1 and len(file.errors) == 40_000
-    assert rows(dataset, "SELECT enterprise, source_line FROM financing") == [("青岛后来公司", 40_002)]
+    assert rows(dataset, "SELECT enterprise, source_line FROM financing") == [
+        ("青岛后来公司", 40_002)
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -219,6 +220,26 @@ def test_editing_a_file_changes_the_kpi_on_the_next_call(folder: Path) -> None:
     kpi_file(folder / "queries", "sales", "SELECT nonsense(")
     assert kpi_engine.result("sales", END_JUNE) is None
     assert [e.kpi_id for e in kpi_engine.errors(END_JUNE)] == ["sales"]
+
+
+def test_a_busy_server_looks_at_the_files_at_most_every_recheck_seconds(folder: Path) -> None:
+    kpi_engine = engine(folder, recheck_seconds=3600)
+    assert kpi_engine.result("sales", END_JUNE).actual == 4  # type: ignore[union-attr]
+    kpi_file(folder / "queries", "sales", AMOUNT_SQL.replace("/ 10000", "/ 1"), unit="万元")
+    targets_csv(folder / "targets.csv", [("sales", 2024, "全市", 8)])
+    # Within the window the engine has not looked again: the same figures.
+    again = kpi_engine.result("sales", END_JUNE)
+    assert (again.actual, again.target) == (4, 16)  # type: ignore[union-attr]
+    # What this process changed itself is seen at once after recheck().
+    kpi_engine.recheck()
+    now = kpi_engine.result("sales", END_JUNE)
+    assert (now.actual, now.target) == (40_000, 8)  # type: ignore[union-attr]
+    # A short window runs out on its own.
+    quick = engine(folder, recheck_seconds=0.05)
+    assert quick.result("sales", END_JUNE).actual == 40_000  # type: ignore[union-attr]
+    kpi_file(folder / "queries", "sales", AMOUNT_SQL)
+    time.sleep(0.1)
+    assert quick.result("sales", END_JUNE).actual == 4  # type: ignore[union-attr]
 
 
 def test_an_unchanged_repeat_is_served_from_the_cache(folder: Path) -> None:

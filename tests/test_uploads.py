@@ -49,7 +49,11 @@ def test_preview_reports_everything_and_changes_nothing(data_dir):
     before = load_dataset(data_dir)
     preview = preview_upload(data_dir, "融资对接_2022_西海岸新区.csv", gb18030_with_bad_rows())
     assert (preview.kind, preview.encoding) == ("financing", "gb18030")
-    assert (preview.report.rows_total, preview.report.rows_loaded, preview.rows_excluded) == (4, 2, 2)
+    assert (preview.report.rows_total, preview.report.rows_loaded, preview.rows_excluded) == (
+        4,
+        2,
+        2,
+    )
     assert [(e.line, e.column, e.reason_zh) for e in preview.report.errors] == [
         (3, "金额（万元）", "不能为负数"),
         (5, "日期", "日期不存在"),
@@ -122,7 +126,9 @@ def test_a_failed_rebuild_puts_the_old_file_back(data_dir, monkeypatch):
 
     monkeypatch.setattr(storage, "build_database", broken)
     with pytest.raises(UploadRejected) as refused:
-        accept_upload(data_dir, "financing_2022.csv", f"{HEADER}\n2022-01-10,市南区,甲,,,1\n".encode())
+        accept_upload(
+            data_dir, "financing_2022.csv", f"{HEADER}\n2022-01-10,市南区,甲,,,1\n".encode()
+        )
     assert refused.value.key == "upload.build_failed"
     monkeypatch.undo()
     assert financing_total(data_dir) == 150.0
@@ -135,7 +141,9 @@ def test_two_uploads_at_once_do_not_corrupt_the_folder(data_dir):
 
     def upload(name: str, amount: int) -> None:
         try:
-            accept_upload(data_dir, name, f"{HEADER}\n2022-05-01,李沧区,{name},,,{amount}\n".encode())
+            accept_upload(
+                data_dir, name, f"{HEADER}\n2022-05-01,李沧区,{name},,,{amount}\n".encode()
+            )
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
 
