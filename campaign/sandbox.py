@@ -101,6 +101,7 @@ class _sandbox:
 
     def __enter__(self) -> duckdb.DuckDBPyConnection:
         self.con = duckdb.connect(":memory:")
+        self.con.execute("SET enable_progress_bar = false")  # before the lockdown freezes it
         path = str(self.database).replace("'", "''")
         self.con.execute(f"ATTACH '{path}' AS data (READ_ONLY)")
         self.con.execute("USE data")

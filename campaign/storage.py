@@ -298,6 +298,7 @@ def build_database(
     reports: dict[str, FileReport] = {}
     headers: dict[str, dict[str, str]] = {}
     with duckdb.connect(str(out)) as con:
+        con.execute("SET enable_progress_bar = false")  # no bar on the server's stderr
         install_helpers(con)
         rows_tables: dict[str, dict[str, str]] = {kind.id: {} for kind in KINDS}
         for index, path in enumerate(paths):

@@ -564,7 +564,10 @@ class KpiEngine:
         """
         with self._connection_lock:
             if self._connection is None or self._connection[0] != snapshot.fingerprint:
-                self._connection = (snapshot.fingerprint, snapshot.database.connect())
+                connection = snapshot.database.connect()
+                # No progress bar on the server's stderr for a long query (cursors inherit).
+                connection.execute("SET enable_progress_bar = false")
+                self._connection = (snapshot.fingerprint, connection)
             return self._connection[1].cursor()
 
     def _year_as_of_default(self, snapshot: _Snapshot) -> tuple[int, date]:

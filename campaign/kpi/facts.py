@@ -229,8 +229,9 @@ def _distinct_sql(head: str, start: date, months: int) -> str:
 
     Each (entity, district) pair gets a bit mask of the window's months it appears in
     (bit i = ``start`` + i months); the city's mask of an entity is the OR of its districts'.
-    Identical (scope, mask) rows are then counted, so :func:`_month_rows` reads a few
-    thousand rows instead of millions.
+    Identical (scope, mask) rows are then counted, the city and the districts each on their
+    own (a fifth faster than one count over their union keyed by the scope's name), so
+    :func:`_month_rows` reads a few thousand rows instead of millions.
     """
     if start.month != 1 or start.day != 1 or months % 12 or not 0 < months <= 48:
         raise ValueError("count_distinct facts need whole years, at most four, from January 1")
@@ -242,12 +243,12 @@ def _distinct_sql(head: str, start: date, months: int) -> str:
            AS months
   FROM facts WHERE entity IS NOT NULL
   GROUP BY hash(entity, district)
-), scoped AS (
-  SELECT '{CITY}' AS scope, bit_or(months) AS months FROM pairs GROUP BY entity
-  UNION ALL
-  SELECT district, months FROM pairs WHERE district IS NOT NULL
 )
-SELECT scope, months, count(*) AS n FROM scoped GROUP BY scope, months"""
+SELECT '{CITY}' AS scope, months, count(*) AS n
+FROM (SELECT bit_or(months) AS months FROM pairs GROUP BY entity)
+GROUP BY months
+UNION ALL
+SELECT district, months, count(*) FROM pairs WHERE district IS NOT NULL GROUP BY district, months"""
 
 
 class QueryProblem(Exception):
