@@ -49,6 +49,7 @@ for entry in (ROOT, ROOT / "benchmarks"):
 
 import bench_ingest  # noqa: E402
 import bench_memory  # noqa: E402
+import bench_report  # noqa: E402
 import loadtest  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
@@ -447,7 +448,6 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 load_folder = private_copy(load_folder, work)
             built(load_folder)
             results["load"] = {}
-        gc_off = ("--runner.postScriptGC=false",)
         if "load" in sections:
             plan = loadtest.Plan(
                 sessions=args.sessions,
@@ -459,19 +459,15 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 gap=args.gap,
                 settle=args.settle,
             )
-            long_runs = {"one process": ()}
-            if not args.quick:
-                long_runs["one process, runner.postScriptGC off"] = gc_off
-            for name, options in long_runs.items():
-                keep(
-                    results["load"],
-                    name,
-                    section(  # type: ignore[arg-type]
-                        "load",
-                        f"load: {args.sessions} viewers × {args.waves} waves, {name}",
-                        lambda o=options: load_run(load_folder, work, plan, 1, False, o),
-                    ),
-                )
+            keep(
+                results["load"],
+                "one process",
+                section(  # type: ignore[arg-type]
+                    "load",
+                    f"load: {args.sessions} viewers × {args.waves} waves, one process",
+                    lambda: load_run(load_folder, work, plan, 1, False, ()),
+                ),
+            )
         if "scaleout" in sections:
             plan = loadtest.Plan(
                 sessions=args.sessions,
@@ -479,20 +475,22 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 think=(args.think[0], args.think[1]),
                 ramp=args.ramp,
             )
-            runs = {
-                "nginx, one process": (1, ()),
-                "nginx, two processes": (2, ()),
-                "nginx, two processes, runner.postScriptGC off": (2, gc_off),
+            # (processes, nginx in front, Streamlit options beyond .streamlit/config.toml)
+            runs: dict[str, tuple[int, bool, tuple[str, ...]]] = {
+                "nginx, one process": (1, True, ()),
+                "nginx, two processes": (2, True, ()),
             }
-            for name, (processes, options) in runs.items():
+            if not args.quick:
+                runs[bench_report.STREAMLIT_GC_RUN] = (1, False, ("--runner.postScriptGC=true",))
+            for name, (processes, nginx, options) in runs.items():
                 keep(
                     results["load"],
                     name,
                     section(  # type: ignore[arg-type]
                         "scaleout",
                         f"load: {args.sessions} viewers, {name}",
-                        lambda p=processes, o=options: load_run(
-                            load_folder, work, plan, p, True, o
+                        lambda p=processes, n=nginx, o=options: load_run(
+                            load_folder, work, plan, p, n, o
                         ),
                     ),
                 )
@@ -552,7 +550,7 @@ def main(argv: list[str] | None = None) -> int:
         args.think, args.ramp, args.gap, args.settle = (0.1, 0.3), 0.5, 0.0, 0.0
         args.only = args.only or ["ingest", "kpis", "reference", "load"]
 
-    from bench_report import render
+    render = bench_report.render
 
     if args.render:
         results = json.loads(args.render.read_text(encoding="utf-8"))
