@@ -36,9 +36,19 @@ class KpiDefinition:
     owner: str
     path: Path
     sql: str
+    description_en: str = ""  # optional in the file's header
+    owner_en: str = ""
 
     def name(self, lang: str = "zh") -> str:
         return self.name_en if lang == "en" else self.name_zh
+
+    def described(self, lang: str = "zh") -> str:
+        """The description in ``lang`` (the Chinese one when the file has no English)."""
+        return self.description_en if lang == "en" and self.description_en else self.description
+
+    def owned_by(self, lang: str = "zh") -> str:
+        """The owner department in ``lang`` (the Chinese name when the file has none)."""
+        return self.owner_en if lang == "en" and self.owner_en else self.owner
 
     @property
     def is_level(self) -> bool:

@@ -191,6 +191,8 @@ def new_kpi_template(
         "-- direction: up\n"
         "-- description: 请填写指标口径说明（统计对象、时间口径、单位换算）。\n"
         "-- owner: 请填写责任部门\n"
+        "-- description_en: Please describe the KPI in English (what is counted, when, units).\n"
+        "-- owner_en: Please name the owner department in English.\n"
         "SELECT\n"
         "    date_trunc('month', date) AS month,\n"
         "    district,\n"

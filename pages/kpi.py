@@ -60,8 +60,8 @@ _notes.notes_section(ctx, kpi_id, author=_staff.author())
 _ui.heading(ctx.t("ui.kpi.definition"))
 st.caption(ctx.t("ui.kpi.as_written"))
 fields = (
-    ("ui.kpi.description", definition.description),
-    ("ui.kpi.owner", definition.owner),
+    ("ui.kpi.description", definition.described(ctx.lang)),
+    ("ui.kpi.owner", definition.owned_by(ctx.lang)),
     ("ui.kpi.file", definition.path.name),
 )
 st.markdown("  \n".join(ctx.t("ui.kpi.field", label=ctx.t(k), value=v) for k, v in fields))

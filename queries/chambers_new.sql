@@ -7,6 +7,8 @@
 -- direction: up
 -- description: 新成立的商会组织数，按成立日期计入月份。
 -- owner: 市工商联会员部
+-- description_en: Chambers of commerce newly founded, counted in the month of founding.
+-- owner_en: Membership Department, Municipal Federation of Industry and Commerce
 SELECT
     date_trunc('month', founded_date) AS month,
     district,

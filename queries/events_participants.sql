@@ -7,6 +7,8 @@
 -- direction: up
 -- description: 参加各类活动和培训的人次合计，按活动日期计入月份。
 -- owner: 市工商联宣教部
+-- description_en: Attendances at events and training sessions, counted in the month of the event.
+-- owner_en: Publicity and Education Department, Municipal Federation of Industry and Commerce
 SELECT
     date_trunc('month', date) AS month,
     district,

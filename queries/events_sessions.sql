@@ -7,6 +7,8 @@
 -- direction: up
 -- description: 举办的企业家讲堂、培训讲座、政策解读沙龙、座谈会等活动场次，按活动日期计入月份。
 -- owner: 市工商联宣教部
+-- description_en: Events held (entrepreneur lectures, training, policy salons, forums), counted in the month of the event.
+-- owner_en: Publicity and Education Department, Municipal Federation of Industry and Commerce
 SELECT
     date_trunc('month', date) AS month,
     district,

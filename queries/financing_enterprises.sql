@@ -7,6 +7,8 @@
 -- direction: up
 -- description: 获得融资服务的民营企业户数；同一企业在统计期内多次融资或在多个区市融资只计一次。
 -- owner: 市地方金融监管局
+-- description_en: Private firms that received financing services; a firm financed several times in the period, or in several districts, counts once.
+-- owner_en: Municipal Local Financial Supervision Bureau
 SELECT
     date_trunc('month', date) AS month,
     district,

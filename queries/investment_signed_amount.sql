@@ -7,6 +7,8 @@
 -- direction: up
 -- description: 签约项目（阶段为签约或已落地）的计划投资额合计，按签约日期计入月份。
 -- owner: 市投资促进局
+-- description_en: Planned investment of projects signed (stage signed or landed), counted in the month of signing.
+-- owner_en: Municipal Investment Promotion Bureau
 SELECT
     date_trunc('month', signed_date) AS month,
     district,

@@ -7,6 +7,8 @@
 -- direction: up
 -- description: 商会参与招商引资签约的项目个数（阶段为签约或已落地），按签约日期计入月份；在谈项目不计。
 -- owner: 市投资促进局
+-- description_en: Investment projects signed with chambers' help (stage signed or landed), counted in the month of signing; projects under negotiation do not count.
+-- owner_en: Municipal Investment Promotion Bureau
 SELECT
     date_trunc('month', signed_date) AS month,
     district,

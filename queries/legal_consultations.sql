@@ -7,6 +7,8 @@
 -- direction: up
 -- description: 为民营企业和企业家提供法律咨询的人次，按受理日期计入月份。
 -- owner: 市工商联法律服务中心
+-- description_en: Legal consultations given to private firms and entrepreneurs, counted in the month received.
+-- owner_en: Legal Service Centre, Municipal Federation of Industry and Commerce
 SELECT
     date_trunc('month', date) AS month,
     district,

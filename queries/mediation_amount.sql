@@ -7,6 +7,8 @@
 -- direction: up
 -- description: 受理调解案件的涉案金额合计，按受理日期计入月份；未填金额的案件不计金额。
 -- owner: 市工商联法律服务中心
+-- description_en: Amount in dispute of the mediation cases accepted, counted in the month accepted; cases without an amount add nothing.
+-- owner_en: Legal Service Centre, Municipal Federation of Industry and Commerce
 SELECT
     date_trunc('month', date) AS month,
     district,

@@ -7,6 +7,8 @@
 -- direction: up
 -- description: 商会人民调解组织受理的涉企矛盾纠纷调解案件数，按受理日期计入月份，不论是否办结。
 -- owner: 市工商联法律服务中心
+-- description_en: Business dispute cases accepted by chambers' people's mediation committees, counted in the month accepted, closed or not.
+-- owner_en: Legal Service Centre, Municipal Federation of Industry and Commerce
 SELECT
     date_trunc('month', date) AS month,
     district,

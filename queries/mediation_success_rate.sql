@@ -7,6 +7,8 @@
 -- direction: up
 -- description: 调解成功的案件占受理调解案件的比例，按受理日期计入月份；尚在办理中的案件计入分母。
 -- owner: 市工商联法律服务中心
+-- description_en: Share of mediation cases accepted that were mediated successfully, by month accepted; cases still open count in the denominator.
+-- owner_en: Legal Service Centre, Municipal Federation of Industry and Commerce
 SELECT
     date_trunc('month', date) AS month,
     district,

@@ -7,6 +7,8 @@
 -- direction: up
 -- description: 通过展会、平台和政府采购等渠道为民营企业对接达成的订单金额，按对接日期计入月份。
 -- owner: 市工信局
+-- description_en: Orders matched for private firms through fairs, platforms and government procurement, counted in the month of the match.
+-- owner_en: Municipal Bureau of Industry and Information Technology
 SELECT
     date_trunc('month', date) AS month,
     district,

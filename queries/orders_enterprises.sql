@@ -7,6 +7,8 @@
 -- direction: up
 -- description: 对接到订单的民营企业户数；同一企业在统计期内多次对接或在多个区市对接只计一次。
 -- owner: 市工信局
+-- description_en: Private firms with orders matched; a firm matched several times in the period, or in several districts, counts once.
+-- owner_en: Municipal Bureau of Industry and Information Technology
 SELECT
     date_trunc('month', date) AS month,
     district,

@@ -7,6 +7,8 @@
 -- direction: up
 -- description: 通过招聘会、校企对接等活动为民营企业引进的高技能人才人数（人才类别为“高技能人才”）。
 -- owner: 市人社局
+-- description_en: High-skill talent (category 高技能人才) recruited for private firms through job fairs and school–enterprise matching.
+-- owner_en: Municipal Human Resources and Social Security Bureau
 SELECT
     date_trunc('month', date) AS month,
     district,

@@ -38,6 +38,23 @@ def test_a_complete_header_gives_a_definition(tmp_path: Path) -> None:
     assert parsed.body_line == 10  # the SELECT is on line 10
 
 
+def test_english_description_and_owner_are_optional(tmp_path: Path) -> None:
+    plain = parse(tmp_path, GOOD).definition
+    assert plain is not None
+    # Without them the English page shows the Chinese text rather than nothing.
+    assert (plain.described("en"), plain.owned_by("en")) == ("测试", "市工信局")
+    text = GOOD.replace(
+        "-- owner: 市工信局\n",
+        "-- owner: 市工信局\n-- description_en: A test\n-- owner_en: MIIT bureau\n",
+    )
+    parsed = parse(tmp_path, text)
+    assert parsed.errors == () and parsed.definition is not None
+    assert parsed.body_line == 12
+    definition = parsed.definition
+    assert (definition.described("en"), definition.owned_by("en")) == ("A test", "MIIT bureau")
+    assert (definition.described("zh"), definition.owned_by("zh")) == ("测试", "市工信局")
+
+
 def test_full_width_colon_and_free_comments_are_accepted(tmp_path: Path) -> None:
     text = "-- 说明: 由分析员维护\n" + GOOD.replace("-- unit: 亿元", "-- unit：亿元")
     parsed = parse(tmp_path, text)
@@ -94,3 +111,11 @@ def test_every_shipped_query_has_a_valid_header() -> None:
     for path in files:
         parsed = parse_kpi_file(path)
         assert parsed.errors == (), parsed.errors
+        definition = parsed.definition
+        assert definition is not None
+        # The English page describes every shipped KPI in English.
+        for text in (definition.described("en"), definition.owned_by("en")):
+            assert text and not any(
+                "\u4e00" <= ch <= "\u9fff"
+                for ch in text.replace("正常", "").replace("高技能人才", "")
+            ), (path.name, text)

@@ -265,7 +265,7 @@ def _behind(pack: MeetingPack) -> str:
             expected=cells["expected"],
             gap=cells["gap"],
         )
-        owner = pack.t("brief.lagging.owner", owner=kpi.definition.owner)
+        owner = pack.t("brief.lagging.owner", owner=kpi.definition.owned_by(pack.lang))
         blocks.append(
             '<div class="lag">'
             f"<h2>{_e(kpi.definition.name(pack.lang))} {_pill(kpi.result.status, pack.lang)}</h2>"

@@ -12,7 +12,12 @@ colon ``：`` is accepted too), then the SELECT::
     -- direction: up
     -- description: 各区市为民营企业对接落实的融资金额
     -- owner: 市地方金融监管局
+    -- description_en: Financing arranged for private firms by the districts
+    -- owner_en: Municipal Financial Regulatory Bureau
     SELECT ...
+
+``description_en`` and ``owner_en`` are optional (the English page shows the Chinese text
+when they are missing); every other key is required.
 
 The header ends at the first line that is neither a comment nor blank.  Comment lines
 whose key is not one of ours (``-- 说明: ...``) are free text.  Every problem found is a
@@ -42,6 +47,8 @@ HEADER_KEYS: tuple[str, ...] = (
     "description",
     "owner",
 )
+# Optional keys: the English description and owner (the Chinese ones stand in when absent).
+OPTIONAL_HEADER_KEYS: tuple[str, ...] = ("description_en", "owner_en")
 AGGREGATIONS: tuple[str, ...] = ("sum", "count_distinct", "rate", "latest")
 DIRECTIONS: tuple[str, ...] = ("up", "down")
 
@@ -95,7 +102,7 @@ def parse_kpi_file(path: Path, text: str | None = None) -> ParsedFile:
             continue
         key, value = match.group(1).lower(), match.group(2)
         line_no = index + 1
-        if key not in HEADER_KEYS:
+        if key not in HEADER_KEYS and key not in OPTIONAL_HEADER_KEYS:
             other_keys.setdefault(key, line_no)
             continue
         if key in values:
@@ -201,6 +208,8 @@ def parse_kpi_file(path: Path, text: str | None = None) -> ParsedFile:
         owner=values["owner"],
         path=path,
         sql=text,
+        description_en=values.get("description_en", ""),
+        owner_en=values.get("owner_en", ""),
     )
     return ParsedFile(path, definition, (), body_line)
 

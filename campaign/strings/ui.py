@@ -185,7 +185,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ui.kpi.file": {"zh": "查询文件", "en": "Query file"},
     "ui.kpi.as_written": {
         "zh": "以下内容按查询文件原文显示，只读。",
-        "en": "Shown as written in the query file (in Chinese), read-only.",
+        "en": "Shown as written in the query file, read-only.",
     },
     "ui.kpi.no_monthly": {
         "zh": "{scope}在 {year} 年还没有该指标的月度数据。",
