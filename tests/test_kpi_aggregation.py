@@ -225,3 +225,24 @@ def test_facts_without_a_district_count_for_the_city_only(tmp_path: Path) -> Non
     engine = engine_with(tmp_path, {}, orphan=f"sum:{sql}")
     assert actual(engine, "orphan", date(2024, 1, 31)) == 2.0
     assert actual(engine, "orphan", date(2024, 1, 31), "市南区") == 0.0
+
+
+def test_count_distinct_facts_outside_any_district_count_for_the_city_only(tmp_path: Path) -> None:
+    sql = """
+    SELECT * FROM (VALUES
+        (DATE '2024-01-01', '市南区', '甲'),
+        (DATE '2024-01-01', NULL, '乙'),       -- no district
+        (DATE '2024-02-01', '某开发区', '丙'),  -- not a district of the city
+        (DATE '2024-02-01', '某开发区', '甲'),  -- 甲 again, elsewhere
+        (DATE '2024-02-01', '市北区', NULL)     -- no entity: not counted anywhere
+    ) AS t(month, district, entity)
+    """
+    engine = engine_with(tmp_path, {}, firms=f"count_distinct:{sql}")
+    # 全市: 甲, 乙, 丙 → 3; 市南区: 甲 → 1; 市北区: nobody → 0
+    assert actual(engine, "firms", END_FEB) == 3
+    assert actual(engine, "firms", END_FEB, "市南区") == 1
+    assert actual(engine, "firms", END_FEB, "市北区") == 0
+    monthly = engine.monthly("firms", Filters(2024, END_FEB))
+    # January: 甲, 乙 → 2; February: 丙, 甲 → 2; to February: 3 (甲 once)
+    assert list(monthly["value"][:2]) == [2, 2]
+    assert list(monthly["cumulative"][:2]) == [2, 3]

@@ -32,7 +32,7 @@ from datetime import date
 import duckdb
 import numpy as np
 
-from campaign.contracts import CITY
+from campaign.contracts import CITY, DISTRICTS
 from campaign.i18n import t
 from campaign.model import KpiDefinition, KpiError
 
@@ -230,25 +230,27 @@ def _distinct_sql(head: str, start: date, months: int) -> str:
     Each (entity, district) pair gets a bit mask of the window's months it appears in
     (bit i = ``start`` + i months); the city's mask of an entity is the OR of its districts'.
     Identical (scope, mask) rows are then counted, the city and the districts each on their
-    own (a fifth faster than one count over their union keyed by the scope's name), so
-    :func:`_month_rows` reads a few thousand rows instead of millions.
+    own, so :func:`_month_rows` reads a few thousand rows instead of millions.  Districts
+    are told apart by their number in ``DISTRICTS`` (0: none, or a name that is not a
+    district, which counts for the city only, as no district scope can show it): grouping
+    on two integers costs less than on an integer and a text.
     """
     if start.month != 1 or start.day != 1 or months % 12 or not 0 < months <= 48:
         raise ValueError("count_distinct facts need whole years, at most four, from January 1")
-    # One integer key per (entity, district) pair: a quarter less work than grouping by the
-    # entity and the district's text (the same odds of a clash as the entity hash itself).
+    names = "[" + ", ".join(f"'{name}'" for name in DISTRICTS) + "]"
     return f"""{head}, pairs AS MATERIALIZED (
-  SELECT any_value(entity) AS entity, any_value(district) AS district,
+  SELECT entity, coalesce(list_position({names}, district), 0) AS district_no,
          bit_or(1::BIGINT << CAST(datediff('month', {_date_literal(start)}, month) AS BIGINT))
            AS months
   FROM facts WHERE entity IS NOT NULL
-  GROUP BY hash(entity, district)
+  GROUP BY ALL
 )
 SELECT '{CITY}' AS scope, months, count(*) AS n
 FROM (SELECT bit_or(months) AS months FROM pairs GROUP BY entity)
 GROUP BY months
 UNION ALL
-SELECT district, months, count(*) FROM pairs WHERE district IS NOT NULL GROUP BY district, months"""
+SELECT {names}[district_no], months, count(*) FROM pairs WHERE district_no > 0
+GROUP BY district_no, months"""
 
 
 class QueryProblem(Exception):
