@@ -225,32 +225,58 @@ def _months_between(start: date, end_exclusive: date) -> int:
 
 
 def _distinct_sql(head: str, start: date, months: int) -> str:
-    """count_distinct in two hash aggregations, whatever the number of months and scopes.
+    """count_distinct with one big aggregation, whatever the number of months and scopes.
 
-    Each (entity, district) pair gets a bit mask of the window's months it appears in
-    (bit i = ``start`` + i months); the city's mask of an entity is the OR of its districts'.
-    Identical (scope, mask) rows are then counted, the city and the districts each on their
-    own, so :func:`_month_rows` reads a few thousand rows instead of millions.  Districts
-    are told apart by their number in ``DISTRICTS`` (0: none, or a name that is not a
-    district, which counts for the city only, as no district scope can show it): grouping
-    on two integers costs less than on an integer and a text.
+    Each entity gets, for every district (and one block for "no district", which counts for
+    the city only), a bit mask of the window's months it appears in there (bit i = ``start``
+    + i months), packed side by side into a few 128-bit integers: one pass grouped by
+    entity.  Entities with identical packed masks are then counted together (a few
+    thousand kinds of entity instead of millions), and only those rows are unpacked into
+    each district's mask and the city's (the OR of them all), so :func:`_month_rows` reads
+    (scope, mask, number of entities) rows.  Districts are numbered by their place in
+    ``DISTRICTS``; a district name that is not one counts for the city only, as no
+    district scope can show it.
     """
     if start.month != 1 or start.day != 1 or months % 12 or not 0 < months <= 48:
         raise ValueError("count_distinct facts need whole years, at most four, from January 1")
     names = "[" + ", ".join(f"'{name}'" for name in DISTRICTS) + "]"
-    return f"""{head}, pairs AS MATERIALIZED (
-  SELECT entity, coalesce(list_position({names}, district), 0) AS district_no,
-         bit_or(1::BIGINT << CAST(datediff('month', {_date_literal(start)}, month) AS BIGINT))
-           AS months
+    per_word = 128 // months  # district blocks in one UHUGEINT
+    blocks = len(DISTRICTS) + 1  # block 0: no district (or not a district)
+    words = -(-blocks // per_word)
+    full = (1 << months) - 1
+
+    def block(number: int) -> str:
+        word, slot = divmod(number, per_word)
+        return f"CAST((h{word} >> {months * slot}::UHUGEINT) & {full}::UHUGEINT AS BIGINT)"
+
+    packed = ",\n         ".join(
+        f"bit_or(CASE WHEN block // {per_word} = {word} "
+        f"THEN 1::UHUGEINT << CAST({months} * (block % {per_word}) + month_no AS UHUGEINT) "
+        f"ELSE 0::UHUGEINT END) AS h{word}"
+        for word in range(words)
+    )
+    word_names = ", ".join(f"h{word}" for word in range(words))
+    city = " | ".join(block(number) for number in range(blocks))
+    districts = "\n  UNION ALL\n  ".join(
+        f"SELECT {names}[{number}] AS scope, {block(number)} AS months, n FROM kinds"
+        for number in range(1, blocks)
+    )
+    return f"""{head}, numbered AS (
+  SELECT entity, coalesce(list_position({names}, district), 0) AS block,
+         CAST(datediff('month', {_date_literal(start)}, month) AS INTEGER) AS month_no
   FROM facts WHERE entity IS NOT NULL
-  GROUP BY ALL
+), entities AS (
+  SELECT {packed}
+  FROM numbered GROUP BY entity
+), kinds AS MATERIALIZED (
+  SELECT {word_names}, count(*) AS n FROM entities GROUP BY ALL
 )
-SELECT '{CITY}' AS scope, months, count(*) AS n
-FROM (SELECT bit_or(months) AS months FROM pairs GROUP BY entity)
-GROUP BY months
+SELECT '{CITY}' AS scope, {city} AS months, CAST(sum(n) AS BIGINT) AS n
+FROM kinds GROUP BY 2
 UNION ALL
-SELECT {names}[district_no], months, count(*) FROM pairs WHERE district_no > 0
-GROUP BY district_no, months"""
+SELECT scope, months, CAST(sum(n) AS BIGINT) FROM (
+  {districts}
+) WHERE months <> 0 GROUP BY scope, months"""
 
 
 class QueryProblem(Exception):
