@@ -13,6 +13,8 @@ KPI_WARM_MS = 50.0
 KPI_COLD_MS = 2000.0
 PEAK_MEMORY_MB = 2048.0
 LOAD_P95_MS = 1500.0
+# The comparison run with Streamlit's default full GC after every script run.
+STREAMLIT_GC_RUN = "one process, Streamlit's default runner.postScriptGC = true"
 PAGES = ("overview", "kpi", "districts", "data")
 
 
@@ -166,11 +168,13 @@ def _targets(results: dict) -> list[str]:
     for name, run in results.get("load", {}).items():
         p95 = run["reruns"].get("p95_ms")
         sessions = run["plan"]["sessions"]
+        held = p95 is not None and p95 < LOAD_P95_MS and run["errors"] == 0
         rows.append(
             (
                 f"{sessions} sessions: p95 rerun < 1.5 s, no errors — {name}",
                 f"p95 {_ms(p95)}, {run['errors']} errors",
-                _ok(p95 is not None and p95 < LOAD_P95_MS and run["errors"] == 0),
+                # Not the shipped settings: shown to say what the setting is worth.
+                "comparison" if name == STREAMLIT_GC_RUN else _ok(held),
             )
         )
         memory = run.get("memory")
@@ -564,10 +568,6 @@ def _load_section(results: dict) -> list[str]:
         rows.append(("VmHWM (kernel high-water mark)", _mb(memory["hwm_end_mb"][0])))
         lines += _table(["when", "server RSS"], "---|---:", rows)
     return [*lines, ""]
-
-
-# The comparison run with Streamlit's default full GC after every script run.
-STREAMLIT_GC_RUN = "one process, Streamlit's default runner.postScriptGC = true"
 
 
 def _cpu_per_run(results: dict, name: str) -> float | None:
