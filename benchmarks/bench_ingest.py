@@ -140,6 +140,18 @@ def run(
     }
 
 
+def alternated(
+    data_dir: Path, runs: int, paths: list[Path] | None = None, scratch: Path | None = None
+) -> tuple[dict[str, float], dict[str, float]]:
+    """``run`` of "bare" and of "full", alternated (bare, full, bare, full, ...), so a change
+    in the machine's state over the runs hits both alike."""
+    pairs = [
+        (run("bare", data_dir, 1, paths, scratch), run("full", data_dir, 1, paths, scratch))
+        for _ in range(runs)
+    ]
+    return _median_of([bare for bare, _ in pairs]), _median_of([full for _, full in pairs])
+
+
 def _median_of(results: list[dict[str, float]]) -> dict[str, float]:
     """Several single-run results of one path as one (medians, every run's seconds)."""
     return {
@@ -172,12 +184,7 @@ def bench_folder(data_dir: Path, runs: int, utf8_only: bool = False) -> dict[str
         paths = [p for p in paths if is_utf8(p)]
     size_mb = sum(p.stat().st_size for p in paths) / 1e6
     with tempfile.TemporaryDirectory(prefix="bench-ingest-", dir=data_dir.parent) as tmp:
-        # Alternated, so a change in the machine's state over the runs hits both paths alike.
-        pairs = [
-            (run("bare", data_dir, 1, paths, Path(tmp)), run("full", data_dir, 1, paths, Path(tmp)))
-            for _ in range(runs)
-        ]
-    bare, full = (_median_of([pair[side] for pair in pairs]) for side in (0, 1))
+        bare, full = alternated(data_dir, runs, paths, Path(tmp))
     result: dict[str, object] = {"files": len(paths), "mb": size_mb, "utf8_only": utf8_only}
     for name, figures in (("bare", bare), ("full", full)):
         result[name] = {
@@ -216,8 +223,7 @@ def main() -> None:
         csv_path = data_dir / "extracts" / "financing_bench.csv"
         write_financing(csv_path, args.rows, args.encoding)
         size_mb = csv_path.stat().st_size / 1e6
-        bare = run("bare", data_dir, args.runs)
-        full = run("full", data_dir, args.runs)
+        bare, full = alternated(data_dir, args.runs)
     print(
         f"machine: {platform.processor() or platform.machine()}, {_cpu_model()}, "
         f"{_cores()} cores, Python {platform.python_version()}"

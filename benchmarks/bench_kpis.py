@@ -206,10 +206,10 @@ def report(results: list[dict[str, object]], cold_runs: int, warm_runs: int) -> 
         "",
         "`python benchmarks/bench_kpis.py --write` (this file is its output).",
         "",
-        f"Machine: {machine()}.  The machine is shared: load average "
+        f"Machine: {machine()}.  Load average "
         f"{LOAD['before']:.1f} when the run started and {LOAD['after']:.1f} when it ended (on 2",
-        "cores), so wall times here are pessimistic and vary from run to run; the CPU time of",
-        "the cold runs is the steadier figure.",
+        "cores; other work on the machine slows the wall times); the CPU time of the cold runs",
+        "is the steadier figure.",
         "",
         "What is timed (medians; cold and restart figures in a new Python process each, "
         f"{cold_runs} runs, imports not timed; the others in one process, {warm_runs} runs):",
@@ -276,8 +276,8 @@ NOTES = [
     "  with the same packed masks are then counted together (about 64,000 kinds of firm at",
     "  scale 100), and only those rows are unpacked into (scope, month-mask, firms) rows for",
     "  Python.  That replaced two aggregations over millions of keys (per (firm, district)",
-    "  pair, then per firm) and took the scale-100 cold figure from 2.1–2.5 s to about",
-    "  1.6 s.  The sum, rate and latest KPIs together take about 0.3 s there.",
+    "  pair, then per firm) and took the scale-100 cold figure from 2.1–2.5 s to 1.3–1.6 s.",
+    "  The sum, rate and latest KPIs together take about 0.3 s there.",
     "- What keeps the app fast regardless: facts are computed once per data version and",
     "  query file, for every scope and month at once (another district or month costs no",
     "  query), kept in memory and on disk (`after a restart`), and an unchanged repeat is a",

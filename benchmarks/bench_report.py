@@ -63,10 +63,9 @@ def render(results: dict) -> str:
         f"- Machine: {m['cores']} cores, {m['cpu']}, {m['memory_gib']} GiB RAM, {m['os']};",
         f"  Python {m['python']}, DuckDB {m['duckdb']}, pandas {m['pandas']}, "
         f"Streamlit {m['streamlit']}.",
-        "- **The machine was shared**: three other engineers' builds and test suites ran at the",
-        "  same time on the same two cores, so every wall-clock figure here is slower than on an",
-        "  idle machine, by a factor that moved with their work. The load average at the start",
-        "  of each part is given below (1 / 5 / 15 minutes; 2.0 = both cores busy).",
+        "- Anything else running on the two cores slows the wall-clock figures; the load",
+        "  average at the start of each part is given below (1 / 5 / 15 minutes; 2.0 = both",
+        "  cores busy; about 1.0 is the suite itself).",
         f"- `uptime` at the start: `{results.get('uptime_start', '')}`",
         f"- `uptime` at the end: `{results.get('uptime_end', '')}`",
         f"- Medians of {results['runs']} runs (warm KPI figures: of "
