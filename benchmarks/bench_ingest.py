@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+import bench_machine  # noqa: E402
 
 from campaign.contracts import DISTRICTS  # noqa: E402 (after the path is set)
 
@@ -224,10 +225,7 @@ def main() -> None:
         write_financing(csv_path, args.rows, args.encoding)
         size_mb = csv_path.stat().st_size / 1e6
         bare, full = alternated(data_dir, args.runs)
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {_cpu_model()}, "
-        f"{_cores()} cores, Python {platform.python_version()}"
-    )
+    print(f"machine: {bench_machine.summary()}")
     print(f"file: {args.rows:,} rows, {size_mb:.0f} MB, {args.encoding}; median of {args.runs}\n")
     print("| path | seconds | rows/s | MB/s | peak memory |")
     print("|---|---|---|---|---|")
@@ -240,20 +238,6 @@ def main() -> None:
         f"\nratio full / bare: {full['seconds'] / bare['seconds']:.2f}×; "
         f"rows loaded: {full['rows']:,}"
     )
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0))
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import duckdb  # noqa: E402
+import bench_machine  # noqa: E402
 
 from campaign.contracts import KINDS  # noqa: E402
 from campaign.kpi import KpiEngine  # noqa: E402
@@ -45,30 +44,6 @@ QUERIES = ROOT / "queries"
 REPORT = ROOT / "docs" / "benchmarks-kpi.md"
 TARGETS_MS = {1: (300, 10), 100: (2000, 10)}
 LOAD: dict[str, float] = {"before": 0.0, "after": 0.0}
-
-
-def machine() -> str:
-    """nproc, CPU model and RAM of this machine."""
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = "?"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                ram = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
-                break
-    except OSError:
-        pass
-    return (
-        f"{os.cpu_count()} cores (nproc), {cpu}, {ram} RAM; Python {platform.python_version()}, "
-        f"DuckDB {duckdb.__version__}, {platform.system()} {platform.release()}"
-    )
 
 
 def prepare(scale: int) -> Path:
@@ -206,7 +181,7 @@ def report(results: list[dict[str, object]], cold_runs: int, warm_runs: int) -> 
         "",
         "`python benchmarks/bench_kpis.py --write` (this file is its output).",
         "",
-        f"Machine: {machine()}.  Load average "
+        f"Machine: {bench_machine.summary()}.  Load average "
         f"{LOAD['before']:.1f} when the run started and {LOAD['after']:.1f} when it ended (on 2",
         "cores; other work on the machine slows the wall times); the CPU time of the cold runs",
         "is the steadier figure.",

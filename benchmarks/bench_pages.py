@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -28,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import bench_machine  # noqa: E402
 
 from tests.e2e.conftest import (  # noqa: E402
     CHROMIUM,
@@ -46,31 +47,6 @@ PAGES = {
 }
 CHARTS = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
 APP_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def machine() -> dict[str, object]:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory_gib = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory_gib = round(int(line.split()[1]) / 1024 / 1024, 1)
-    except OSError:
-        pass
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "memory_gib": memory_gib,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
 
 
 def summary(samples: list[float]) -> dict[str, float]:
@@ -182,7 +158,7 @@ def main() -> None:
     out = ROOT / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)
 
-    info = machine()
+    info = bench_machine.describe()
     info["load_before"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     report: dict[str, object] = {"machine": info}
     if not args.no_server:
@@ -197,10 +173,7 @@ def main() -> None:
 def print_report(report: dict) -> None:
     """The figures as Markdown tables (docs/benchmarks-ui.md quotes them)."""
     m = report["machine"]
-    print(
-        f"Machine: {m['nproc']} cores, {m['cpu']}, {m['memory_gib']} GiB RAM, "
-        f"Python {m['python']}; load average before: {m['load_before']}"
-    )
+    print(f"Machine: {bench_machine.summary(m)}; load average before: {m['load_before']}")
     if "server" in report:
         print()
         print("| page | script run, first (ms) | script run, warm median (ms) | warm p90 (ms) |")

@@ -599,7 +599,7 @@ def _findings(results: dict) -> list[str]:
         "  the files for changes: about 400 `stat` calls per run (every extract, query file and",
         "  planning file, looked at four times), each releasing the GIL, which under",
         "  contention costs a thread switch; now each process looks at most every 2 s and",
-        "  once per extract (`KpiEngine(recheck_seconds=...)`, `load_dataset(max_age=...)`);",
+        "  once per extract (`KpiEngine(recheck_seconds=...)`);",
         "  what the process changes itself (an upload, a KPI edit) is seen at once;",
         "  (2) building each Altair chart and validating it against the Vega-Lite schema on",
         "  every run: the specs are now made once per distinct input, shared by every",

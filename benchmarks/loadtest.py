@@ -44,7 +44,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -62,8 +61,10 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))
+from loopback import free_port, healthy, main_config, render_site
+
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "deploy" / "nginx-campaign-kpi.conf"
 BASE_PATH = "kpi"  # the deployment serves the dashboard at /kpi/ (deploy/)
 
 # The sidebar's widgets by their session-state key (pages/_ui.py WIDGET_KEYS).
@@ -561,20 +562,6 @@ def print_summary(summary: dict[str, object]) -> None:
 # ---------------------------------------------------------------- servers
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def healthy(base_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @dataclass
 class Servers:
     """Dashboard processes (and nginx in front of them, if asked) started by this tool."""
@@ -645,21 +632,6 @@ def start_dashboards(
     return processes, ports
 
 
-def render_site(listen: int, backends: Sequence[int], logs: Path) -> str:
-    """The shipped nginx site file with our listen port, upstream ports and log folder."""
-    text = SITE.read_text(encoding="utf-8")
-    text, count = re.subn(r"listen 80;", f"listen 127.0.0.1:{listen};", text)
-    if count != 1:
-        raise RuntimeError(f"{SITE.name}: expected one 'listen 80;'")
-    servers = re.findall(r"^\s*server 127\.0\.0\.1:\d+[^;]*;\n", text, flags=re.MULTILINE)
-    if not servers:
-        raise RuntimeError(f"{SITE.name}: no upstream servers found")
-    template = servers[0]
-    lines = "".join(re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{port}", template) for port in backends)
-    text = text.replace("".join(servers), lines, 1)
-    return text.replace("/var/log/nginx/", f"{logs}/")
-
-
 def start_nginx(backends: Sequence[int], prefix: Path) -> tuple[subprocess.Popen[bytes], str]:
     """nginx on a free port with the shipped site file in front of ``backends``."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -668,27 +640,8 @@ def start_nginx(backends: Sequence[int], prefix: Path) -> tuple[subprocess.Popen
     listen = free_port()
     site = prefix / "site.conf"
     site.write_text(render_site(listen, backends, prefix / "logs"), encoding="utf-8")
-    temp = prefix / "temp"
-    user = "user root;" if os.geteuid() == 0 else ""
     conf = prefix / "nginx.conf"
-    conf.write_text(
-        f"""{user}
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/logs/main-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    access_log off;
-    include {site};
-}}
-""",
-        encoding="utf-8",
-    )
+    conf.write_text(main_config(prefix, site), encoding="utf-8")
     check = subprocess.run(
         [binary, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True
     )

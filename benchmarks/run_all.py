@@ -32,7 +32,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -48,6 +47,7 @@ for entry in (ROOT, ROOT / "benchmarks"):
         sys.path.insert(0, str(entry))
 
 import bench_ingest  # noqa: E402
+import bench_machine  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_report  # noqa: E402
 import loadtest  # noqa: E402
@@ -60,36 +60,6 @@ DEFAULT_SEED = 2022
 
 
 # ---------------------------------------------------------------- conditions
-
-
-def machine() -> dict[str, object]:
-    """What the figures were measured on."""
-    import duckdb
-    import pandas
-    import streamlit
-
-    cpu = platform.processor() or "unknown CPU"
-    memory_gib = None
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory_gib = round(int(line.split()[1]) / 1024 / 1024, 1)
-    except OSError:
-        pass
-    return {
-        "cores": len(os.sched_getaffinity(0)),
-        "cpu": cpu,
-        "memory_gib": memory_gib,
-        "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
-        "duckdb": duckdb.__version__,
-        "pandas": pandas.__version__,
-        "streamlit": streamlit.__version__,
-    }
 
 
 def load_average() -> list[float]:
@@ -334,7 +304,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     results: dict[str, object] = {
         "started": datetime.now().isoformat(timespec="seconds"),
         "quick": args.quick,
-        "machine": machine(),
+        "machine": bench_machine.describe(),
         "uptime_start": uptime_line(),
         "commit": git_commit(),
         "runs": args.runs,

@@ -177,9 +177,7 @@ def _stored_fingerprint(database: Path) -> str | None:
 
 _locks: dict[Path, threading.Lock] = {}
 _locks_guard = threading.Lock()
-# Per data folder: the extracts' signature, the dataset, and when the files were last looked at.
-_datasets: dict[Path, tuple[object, Dataset, float]] = {}
-_resolved: dict[tuple[str, str, str | None], tuple[Path, Path]] = {}
+_datasets: dict[Path, tuple[object, Dataset]] = {}
 
 
 def _lock_for(data_dir: Path) -> threading.Lock:
@@ -187,48 +185,21 @@ def _lock_for(data_dir: Path) -> threading.Lock:
         return _locks.setdefault(data_dir, threading.Lock())
 
 
-def _folders(data_dir: Path | str, build_dir: Path | None) -> tuple[Path, Path]:
-    """The resolved data and build folders (resolving costs a system call per path part)."""
-    relative = not (Path(data_dir).is_absolute() and (build_dir is None or build_dir.is_absolute()))
-    key = (
-        os.getcwd() if relative else "",
-        str(data_dir),
-        None if build_dir is None else str(build_dir),
-    )
-    folders = _resolved.get(key)
-    if folders is None:
-        data = Path(data_dir).resolve()
-        folders = (data, (build_dir or data / BUILD_DIR_NAME).resolve())
-        _resolved[key] = folders
-    return folders
-
-
-def load_dataset(
-    data_dir: Path | str, build_dir: Path | None = None, *, max_age: float = 0.0
-) -> Dataset:
+def load_dataset(data_dir: Path | str, build_dir: Path | None = None) -> Dataset:
     """The database for ``data_dir``, rebuilt first if any extract's content changed.
 
     Cheap when nothing changed (one ``stat`` per extract), so pages may call it on every run.
-    ``max_age`` (seconds) lets a busy server skip even that: if this process looked at the
-    files less than ``max_age`` ago, the dataset it found then is returned as it is.  A
-    change made through this process (an upload, which calls this with ``max_age=0``) is
-    seen at once; one made by anything else within ``max_age``.
     """
-    data_dir, build_dir = _folders(data_dir, build_dir)
-    if max_age > 0:
-        cached = _datasets.get(data_dir)
-        if cached is not None and time.monotonic() - cached[2] < max_age:
-            return cached[1]
+    data_dir = Path(data_dir).resolve()
+    build_dir = (build_dir or data_dir / BUILD_DIR_NAME).resolve()
     scanned = _scan_extracts(data_dir)
     signature = tuple((path.name, size, mtime) for path, size, mtime in scanned)
     with _lock_for(data_dir):
-        checked_at = time.monotonic()
         cached = _datasets.get(data_dir)
         if cached and cached[0] == signature and cached[1].database_path.exists():
-            _datasets[data_dir] = (signature, cached[1], checked_at)
             return cached[1]
         dataset = _load_or_build(data_dir, build_dir, [path for path, _, _ in scanned])
-        _datasets[data_dir] = (signature, dataset, checked_at)
+        _datasets[data_dir] = (signature, dataset)
         return dataset
 
 

@@ -30,7 +30,7 @@ from campaign.i18n import t
 from campaign.kpi import KpiEngine
 from campaign.kpi.targets import load_targets
 from campaign.model import Filters, KpiDefinition, Scorecard
-from campaign.storage import Dataset, last_reported, load_dataset
+from campaign.storage import Dataset, last_reported
 from pages import _staff
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,9 +74,10 @@ def engine_for(data_dir: str, queries_dir: str) -> KpiEngine:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def reported_months(data_dir: str, fingerprint: str) -> pd.DataFrame:
-    """The last month each district reported each kind; recomputed when the data changes."""
-    return last_reported(load_dataset(Path(data_dir)))
+def reported_months(data_dir: str, fingerprint: str, _dataset: Dataset) -> pd.DataFrame:
+    """The last month each district reported each kind; recomputed when the data changes
+    (the folder and fingerprint are the cache key; ``_dataset`` is the one they name)."""
+    return last_reported(_dataset)
 
 
 @dataclass(frozen=True)
@@ -389,7 +390,7 @@ def kpi_selector(ctx: PageContext) -> str | None:
 def header(ctx: PageContext, title: str, notices: list[Notice]) -> None:
     """Title, as-of date, 序时进度, scope, freshness, and warnings every page shows."""
     lang = ctx.lang
-    reported = reported_months(str(ctx.dataset.data_dir), ctx.dataset.fingerprint)
+    reported = reported_months(str(ctx.dataset.data_dir), ctx.dataset.fingerprint, ctx.dataset)
     top = views.header(
         ctx.scorecard,
         ctx.dataset.built_at,

@@ -21,7 +21,7 @@ with _ui.section(ctx):
     _ui.heading(ctx.t("ui.data.last_title"))
     due = format_month(ctx.filters.as_of, ctx.lang)
     st.caption(ctx.t("ui.data.last_legend", month=due))
-    reported = _ui.reported_months(str(ctx.dataset.data_dir), ctx.dataset.fingerprint)
+    reported = _ui.reported_months(str(ctx.dataset.data_dir), ctx.dataset.fingerprint, ctx.dataset)
     texts, states = views.reporting_grid(
         reported, ctx.filters.as_of, ctx.options.districts, ctx.lang
     )

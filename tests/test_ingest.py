@@ -370,21 +370,6 @@ def test_rebuilt_only_when_content_changes(tmp_path):
     assert rows(changed, "SELECT amount_wan FROM financing") == [(2.0,)]
 
 
-def test_max_age_spares_the_look_at_the_files_but_not_a_change_made_here(tmp_path):
-    path = write(tmp_path, "financing_a.csv", f"{FIN_HEADER_ZH}\n2021-01-04,李沧区,甲,,,1\n")
-    first = load_dataset(tmp_path)
-    path.write_text(f"{FIN_HEADER_ZH}\n2021-01-04,李沧区,甲,,,2\n", encoding="utf-8")
-    # Looked less than an hour ago: the dataset found then, no look at the files.
-    assert load_dataset(tmp_path, max_age=3600).fingerprint == first.fingerprint
-    # A call without max_age (as an upload makes) looks, and later callers get its result.
-    changed = load_dataset(tmp_path)
-    assert changed.fingerprint != first.fingerprint
-    assert load_dataset(tmp_path, max_age=3600).fingerprint == changed.fingerprint
-    assert rows(load_dataset(tmp_path, max_age=3600), "SELECT amount_wan FROM financing") == [
-        (2.0,)
-    ]
-
-
 def test_extract_files_are_listed_by_name_without_lock_and_hidden_files(tmp_path):
     write(tmp_path, "orders_b.csv", f"{FIN_HEADER_ZH}\n")
     write(tmp_path, "financing_a.CSV", f"{FIN_HEADER_ZH}\n")

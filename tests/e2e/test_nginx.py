@@ -26,14 +26,13 @@ from conftest import (  # tests/e2e/conftest.py: the server and browser helpers
     ROOT,
     SERVER_START_SECONDS,
     VIEWPORT,
-    _free_port,
     copy_sample_data,
     stop_server,
 )
+from loopback import free_port, healthy, main_config, render_site  # deploy/loopback.py
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-SITE = ROOT / "deploy" / "nginx-campaign-kpi.conf"
 APP_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 LOGIN_FORM = '[data-testid="stForm"]:has(.st-key-auth_name)'
@@ -65,51 +64,6 @@ def nginx_binary() -> str:
     pytest.skip(reason)
 
 
-def render_site(text: str, listen: int, backends: tuple[int, int], logs: Path) -> str:
-    """The shipped site file with this test's ports and log folder (each replaced once)."""
-    replacements = [
-        (r"listen 80;", f"listen 127.0.0.1:{listen};"),
-        (r"server 127\.0\.0\.1:8501 ", f"server 127.0.0.1:{backends[0]} "),
-        (r"server 127\.0\.0\.1:8502 ", f"server 127.0.0.1:{backends[1]} "),
-    ]
-    for pattern, new in replacements:
-        text, count = re.subn(pattern, new, text)
-        assert count == 1, f"{SITE.name} no longer has exactly one {pattern!r}"
-    text, count = re.subn(r"/var/log/nginx/", f"{logs}/", text)
-    assert count == 2, f"{SITE.name}: expected an access and an error log under /var/log/nginx"
-    return text
-
-
-def main_config(prefix: Path, site: Path) -> str:
-    """A minimal nginx.conf around the site, everything nginx writes inside ``prefix``."""
-    user = "user root;" if os.geteuid() == 0 else ""  # workers may write the temp folders
-    temp = prefix / "temp"
-    return f"""
-{user}
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/logs/main-error.log info;
-events {{ worker_connections 256; }}
-http {{
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    access_log off;
-    include {site};
-}}
-"""
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 def start_dashboards(
     folder: Path, env: dict[str, str], count: int = 2
 ) -> tuple[list[subprocess.Popen[bytes]], list[int]]:
@@ -117,7 +71,7 @@ def start_dashboards(
     processes: list[subprocess.Popen[bytes]] = []
     ports: list[int] = []
     for number in range(count):
-        port = _free_port()
+        port = free_port()
         log = (folder / f"streamlit-{number}.log").open("wb")
         command = [
             sys.executable, "-m", "streamlit", "run", "dashboard.py",
@@ -147,7 +101,7 @@ def start_dashboards(
                     stop_server(process)
                 log_text = (folder / f"streamlit-{number}.log").read_text(errors="replace")
                 raise RuntimeError(f"streamlit exited early:\n{log_text}")
-            if _healthy(f"http://127.0.0.1:{ports[number]}/kpi"):
+            if healthy(f"http://127.0.0.1:{ports[number]}/kpi"):
                 waiting.discard(number)
         time.sleep(0.25)
     if waiting:
@@ -199,9 +153,9 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
     prefix = folder / "nginx"
     for sub in ("logs", "temp"):
         (prefix / sub).mkdir(parents=True)
-    listen = _free_port()
+    listen = free_port()
     site = prefix / "site.conf"
-    site.write_text(render_site(SITE.read_text(), listen, (ports[0], ports[1]), prefix / "logs"))
+    site.write_text(render_site(listen, ports, prefix / "logs"))
     conf = prefix / "nginx.conf"
     conf.write_text(main_config(prefix, site))
     check = subprocess.run(
@@ -217,7 +171,7 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
     url = f"http://127.0.0.1:{listen}/kpi"
     try:
         deadline = time.monotonic() + 20
-        while not _healthy(url):
+        while not healthy(url):
             assert nginx.poll() is None, (prefix / "logs" / "stderr.log").read_text()
             assert time.monotonic() < deadline, "nginx did not answer"
             time.sleep(0.1)
