@@ -29,19 +29,27 @@ import duckdb
 import pandas as pd
 
 from campaign.contracts import DISTRICTS, KINDS, kind_for_filename
-from campaign.reader import EXTRACT_SUFFIXES
+from campaign.reader import EXTRACT_SUFFIXES, IGNORED_NAMES, UnreadableFile, open_extract
 from campaign.validation import (
     FileReport,
     Issue,
     check_kind,
     create_kind_view,
+    header_guide,
     install_helpers,
     stage_file,
 )
 
 BUILD_DIR_NAME = ".build"
 # Source files whose meaning shapes the database: a change to them forces a rebuild.
-_BUILD_SOURCES = ("contracts.py", "reader.py", "validation.py", "storage.py")
+_BUILD_SOURCES = (
+    "contracts.py",
+    "reader.py",
+    "table_layout.py",
+    "workbooks.py",
+    "validation.py",
+    "storage.py",
+)
 
 
 @dataclass(frozen=True)
@@ -73,22 +81,21 @@ class Dataset:
 
 
 def extract_paths(data_dir: Path) -> list[Path]:
-    """The extract files of a data folder, in name order (Excel's ``~$`` lock files skipped)."""
+    """Everything in a data folder's ``extracts/``, in name order: the extracts and what will
+    be reported as not read (other formats, subfolders); hidden files, Excel's ``~$`` lock
+    files and Windows' own files are passed over."""
     return [path for path, _, _ in _scan_extracts(data_dir)]
 
 
 def _scan_extracts(data_dir: Path) -> list[tuple[Path, int, int]]:
-    """The extract files with their size and mtime, in name order: one ``stat`` per file."""
+    """The entries of ``extracts/`` with their size and mtime, in name order: one ``stat``
+    per entry."""
     found: list[tuple[Path, int, int]] = []
     try:
         with os.scandir(data_dir / "extracts") as entries:
             for entry in entries:
                 name = entry.name
-                if (
-                    name.startswith((".", "~$"))
-                    or os.path.splitext(name)[1].lower() not in EXTRACT_SUFFIXES
-                    or not entry.is_file()
-                ):
+                if name.startswith((".", "~$")) or name.lower() in IGNORED_NAMES:
                     continue
                 stat = entry.stat()
                 found.append((Path(entry.path), stat.st_size, stat.st_mtime_ns))
@@ -132,6 +139,8 @@ def _content_fingerprint(data_dir: Path, paths: list[Path], build_dir: Path) -> 
         known = cache.get(rel)
         if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
             content = str(known[2])
+        elif path.is_dir():
+            content = "folder"  # reported as not read, whatever it holds
         else:
             content = _file_hash(path)
         fresh[rel] = [stat.st_size, stat.st_mtime_ns, content]
@@ -272,17 +281,44 @@ def build_database(
         con.execute("SET enable_progress_bar = false")  # no bar on the server's stderr
         install_helpers(con)
         rows_tables: dict[str, dict[str, str]] = {kind.id: {} for kind in KINDS}
-        for index, path in enumerate(paths):
+        staged = 0
+        for path in paths:
             rel = path.relative_to(data_dir).as_posix()
             kind = kind_for_filename(path.name)
             report = FileReport(rel, kind.id if kind else None)
             reports[rel] = report
+            if path.is_dir():
+                report.add("error", "reader.folder_not_read")
+                continue
+            if path.suffix.lower() not in EXTRACT_SUFFIXES:
+                report.add("error", "reader.format_not_read", name=path.name)
+                continue
             if kind is None:
                 report.add("error", "validation.unknown_kind")
                 continue
-            table, headers[rel] = stage_file(con, kind, path, report, index)
-            if table is not None:
-                rows_tables[kind.id][rel] = table
+            try:
+                parts = open_extract(path, header_guide(kind))
+            except UnreadableFile as exc:
+                for note in exc.notes:
+                    report.add(
+                        note.severity,
+                        note.key,
+                        note.line,
+                        note.column,
+                        note.value,
+                        **dict(note.params),
+                    )
+                continue
+            # A workbook with several table sheets is reported sheet by sheet.
+            for part in parts:
+                source = rel if len(parts) == 1 else f"{rel}#{part.sheet}"
+                if source != rel:
+                    reports.pop(rel, None)
+                    report = reports[source] = FileReport(source, kind.id)
+                table, headers[source] = stage_file(con, kind, part, report, staged)
+                staged += 1
+                if table is not None:
+                    rows_tables[kind.id][source] = table
         for kind in KINDS:
             create_kind_view(con, kind, rows_tables[kind.id])
             check_kind(con, kind, reports, headers, rows_tables[kind.id])
