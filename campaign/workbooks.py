@@ -108,9 +108,13 @@ def read_xlsx(path: Path) -> list[Sheet]:
             return cell
 
     check_zip(path)
+    # A file object, not the path: openpyxl refuses a path whose suffix is not .xlsx, and an
+    # .xls or .et that is really an .xlsx is read by its bytes.
+    handle = path.open("rb")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a non-workbook
+        handle.close()
         raise UnreadableFile("validation.not_a_table", detail=type(exc).__name__) from exc
     sheets: list[Sheet] = []
     try:
@@ -157,6 +161,7 @@ def read_xlsx(path: Path) -> list[Sheet]:
         raise UnreadableFile("validation.not_a_table", detail=type(exc).__name__) from exc
     finally:
         workbook.close()
+        handle.close()
     return sheets
 
 

@@ -1,0 +1,407 @@
+"""Files as district offices really send them (issue 12, the file-level part).
+
+Every file here is built by the test as a real file: openpyxl for .xlsx (hidden sheets,
+merged cells, 1904 dates, formulas without cached values), xlwt for a real Excel 97-2003
+.xls, and text for CSV/TSV/HTML.  Each test checks the exact rows loaded, a hand-computed
+total and the exact message (file, line, column, reason).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import xlwt
+from openpyxl import Workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from campaign.storage import load_dataset
+
+HEADER = ["日期", "区市", "企业名称", "金融机构", "融资方式", "金额（万元）"]
+
+
+def extracts(tmp_path: Path) -> Path:
+    folder = tmp_path / "extracts"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def loaded(dataset, sql: str = "") -> list[tuple]:
+    query = sql or (
+        "SELECT date, district, enterprise, amount_wan, source_file, source_line "
+        "FROM financing ORDER BY source_file, source_line"
+    )
+    with dataset.connect() as con:
+        return con.execute(query).fetchall()
+
+
+def total(dataset) -> float:
+    return loaded(dataset, "SELECT coalesce(sum(amount_wan), 0) FROM financing")[0][0]
+
+
+def issues(report) -> list[tuple]:
+    return [
+        (i.severity, i.line, i.column, i.value, i.reason_zh)
+        for i in (*report.errors, *report.warnings)
+    ]
+
+
+def report(dataset, path: str):
+    return next(f for f in dataset.files if f.path == path)
+
+
+# --- A workbook with one sheet per month ----------------------------------------------------
+
+
+def test_every_visible_month_sheet_is_read_hidden_and_instruction_sheets_are_noted(tmp_path):
+    book = Workbook()
+    instructions = book.active
+    instructions.title = "填报说明"
+    instructions.append(["金额单位为万元，日期按放款日期填写"])
+    for month, rows in (
+        ("1月", [(dt.datetime(2022, 1, 5), "市南区", "青岛甲公司", 100)]),
+        (
+            "2月",
+            [
+                (dt.datetime(2022, 2, 7), "市北区", "青岛乙公司", 40),
+                (dt.datetime(2022, 2, 9), "城阳区", "青岛丙公司", 2.5),
+            ],
+        ),
+        ("草稿", [(dt.datetime(2022, 2, 9), "城阳区", "青岛丁公司", 999)]),
+    ):
+        sheet = book.create_sheet(month)
+        sheet.append(HEADER)
+        for date, district, name, amount in rows:
+            sheet.append([date, district, name, None, "贷款", amount])
+    book["草稿"].sheet_state = "hidden"
+    book.save(extracts(tmp_path) / "融资对接_2022.xlsx")
+
+    dataset = load_dataset(tmp_path)
+    # 100 + 40 + 2.5; the hidden 草稿 sheet's 999 is not read.
+    assert total(dataset) == 142.5
+    assert loaded(dataset) == [
+        (dt.date(2022, 1, 5), "市南区", "青岛甲公司", 100.0, "extracts/融资对接_2022.xlsx#1月", 2),
+        (dt.date(2022, 2, 7), "市北区", "青岛乙公司", 40.0, "extracts/融资对接_2022.xlsx#2月", 2),
+        (dt.date(2022, 2, 9), "城阳区", "青岛丙公司", 2.5, "extracts/融资对接_2022.xlsx#2月", 3),
+    ]
+    first = report(dataset, "extracts/融资对接_2022.xlsx#1月")
+    assert issues(first) == [
+        ("warning", None, None, None, "工作表「填报说明」是填报说明，未读取"),
+        (
+            "warning",
+            None,
+            None,
+            None,
+            "工作表「草稿」已隐藏，未读取（如需读取，请在 Excel 中取消隐藏）",
+        ),
+    ]
+    assert (first.rows_total, first.rows_loaded) == (1, 1)
+
+
+def test_a_summary_sheet_beside_month_sheets_is_not_counted_twice(tmp_path):
+    book = Workbook()
+    book.active.title = "汇总"
+    book["汇总"].append(HEADER)
+    book["汇总"].append(["2022-01-05", "市南区", "青岛甲公司", None, "贷款", 100])
+    book["汇总"].append(["2022-02-07", "市北区", "青岛乙公司", None, "贷款", 40])
+    for month, row in (
+        ("1月", ["2022-01-05", "市南区", "青岛甲公司", None, "贷款", 100]),
+        ("2月", ["2022-02-07", "市北区", "青岛乙公司", None, "贷款", 40]),
+    ):
+        sheet = book.create_sheet(month)
+        sheet.append(HEADER)
+        sheet.append(row)
+    book.save(extracts(tmp_path) / "financing_2022.xlsx")
+    dataset = load_dataset(tmp_path)
+    assert total(dataset) == 140.0  # 100 + 40, not 280
+    assert issues(report(dataset, "extracts/financing_2022.xlsx#1月"))[0][4] == (
+        "工作表「汇总」是汇总表，未读取，以免与其他工作表重复计数（如确需读取，请修改工作表名称）"
+    )
+
+
+# --- Title rows, grouped headers, column numbers, footnotes ---------------------------------
+
+
+def test_title_grouped_header_column_numbers_and_footnotes_in_a_workbook(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["2022年3月城阳区融资对接情况统计表"])  # line 1
+    sheet.append([])  # line 2
+    sheet.append(["填报单位：城阳区工商联", None, None, None, None, "单位：万元"])  # line 3
+    # A grouped header: 基本情况 over 日期/区市/企业名称, 融资情况 over the rest; 区市 merged
+    # down over both header rows (its name only in the upper one).
+    sheet.append(["基本情况", "区市", None, "融资情况", None, None])  # line 4
+    sheet.append(["日期", None, "企业名称", "金融机构", "融资方式", "金额（万元）"])  # line 5
+    sheet.merge_cells("B4:B5")
+    sheet.append([1, 2, 3, 4, 5, 6])  # line 6: column numbers
+    sheet.append(["2022-03-01", "城阳区", "青岛甲公司", "青岛银行", "贷款", 300])  # line 7
+    sheet.append(["2022-03-02", "城阳区", "青岛乙公司", "农商银行", "贷款", 20.5])  # line 8
+    sheet.append([])
+    sheet.append(["注：1. 金额单位为万元；"])  # line 10
+    sheet.append(["2. 日期按放款日期填写。"])  # line 11
+    sheet.append(["填报人：张三", None, None, "联系电话：0532-88888888", None, "审核人："])  # 12
+    book.save(extracts(tmp_path) / "financing_2022-03_城阳区.xlsx")
+
+    dataset = load_dataset(tmp_path)
+    assert total(dataset) == 320.5  # 300 + 20.5
+    assert [row[2:] for row in loaded(dataset)] == [
+        ("青岛甲公司", 300.0, "extracts/financing_2022-03_城阳区.xlsx", 7),
+        ("青岛乙公司", 20.5, "extracts/financing_2022-03_城阳区.xlsx", 8),
+    ]
+    file = report(dataset, "extracts/financing_2022-03_城阳区.xlsx")
+    assert not file.errors and (file.rows_total, file.rows_loaded) == (2, 2)
+    note = "表尾的备注/签字行，未作为数据读取"
+    assert issues(file) == [
+        ("warning", 10, None, "注：1. 金额单位为万元；", note),
+        ("warning", 11, None, "2. 日期按放款日期填写。", note),
+        ("warning", 12, None, "填报人：张三 联系电话：0532-88888888 审核人：", note),
+    ]
+
+
+def test_title_rows_and_footnotes_in_a_csv_keep_true_lines_on_the_fast_path(tmp_path):
+    lines = [
+        "2022年3月城阳区融资对接情况统计表,,,,,",
+        ",,,,,",
+        ",".join(HEADER),
+        "1,2,3,4,5,6",
+        "2022-03-01,城阳区,青岛甲公司,青岛银行,贷款,300",
+        "2022-03-02,城阳区,青岛乙公司,农商银行,贷款,-20",  # line 6: negative
+        "2022-03-03,城阳区,青岛丙公司,农商银行,贷款,7",
+        "注：金额单位为万元,,,,,",
+        "填报人：张三,,,联系电话：0532-88888888,,审核人：李四",
+    ]
+    (extracts(tmp_path) / "financing_2022-03.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    dataset = load_dataset(tmp_path)
+    assert total(dataset) == 307.0  # 300 + 7; the -20 row is excluded
+    assert [row[-1] for row in loaded(dataset)] == [5, 7]
+    file = report(dataset, "extracts/financing_2022-03.csv")
+    assert (file.rows_total, file.rows_loaded) == (3, 2)
+    assert issues(file) == [
+        ("error", 6, "金额（万元）", "-20", "不能为负数"),
+        ("warning", 8, None, "注：金额单位为万元", "表尾的备注/签字行，未作为数据读取"),
+        (
+            "warning",
+            9,
+            None,
+            "填报人：张三 联系电话：0532-88888888 审核人：李四",
+            "表尾的备注/签字行，未作为数据读取",
+        ),
+    ]
+
+
+def test_a_csv_with_a_quoted_line_break_and_a_title_row_reads_exactly(tmp_path):
+    text = (
+        "融资对接情况统计表\n"
+        + ",".join(HEADER)
+        + '\n2022-03-01,城阳区,"青岛甲\n公司",,贷款,1\n2022-03-02,城阳区,青岛乙公司,,贷款,x\n'
+        + "注：金额单位为万元\n"
+    )
+    (extracts(tmp_path) / "financing_q.csv").write_text(text, "utf-8")
+    dataset = load_dataset(tmp_path)
+    file = report(dataset, "extracts/financing_q.csv")
+    assert [(i.line, i.column, i.reason_zh) for i in file.errors] == [
+        (5, "金额（万元）", "不是数字")
+    ]
+    assert [(w.line, w.value) for w in file.warnings] == [(6, "注：金额单位为万元")]
+    assert loaded(dataset, "SELECT enterprise, source_line FROM financing") == [("青岛甲\n公司", 3)]
+
+
+# --- Merged cells, dates, formulas ---------------------------------------------------------
+
+
+def test_district_merged_over_a_block_is_filled_down_but_a_merged_amount_is_not(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(["2022-03-01", "胶州市", "青岛甲公司", None, "贷款", 10])  # line 2
+    sheet.append(["2022-03-02", None, "青岛乙公司", None, "贷款", 20])  # line 3
+    sheet.append(["2022-03-03", None, "青岛丙公司", None, "贷款", 30])  # line 4
+    sheet.append(["2022-03-04", "平度市", "青岛丁公司", None, "贷款", 50])  # line 5
+    sheet.append(["2022-03-05", "平度市", "青岛戊公司", None, "贷款", None])  # line 6
+    sheet.merge_cells("B2:B4")
+    sheet.merge_cells("F5:F6")  # 50 for two companies together: never counted twice
+    book.save(extracts(tmp_path) / "financing_merged.xlsx")
+    dataset = load_dataset(tmp_path)
+    assert loaded(dataset, "SELECT district, amount_wan FROM financing ORDER BY source_line") == [
+        ("胶州市", 10.0),
+        ("胶州市", 20.0),
+        ("胶州市", 30.0),
+        ("平度市", 50.0),
+    ]
+    assert total(dataset) == 110.0  # 10 + 20 + 30 + 50 (the merged 50 once)
+    file = report(dataset, "extracts/financing_merged.xlsx")
+    # Errors first, then warnings: line 6's share of the merged amount is empty.
+    assert issues(file) == [
+        ("error", 6, "金额（万元）", None, "必填项为空"),
+        (
+            "warning",
+            5,
+            "金额（万元）",
+            "50",
+            "合并单元格跨第 5–6 行：数值只计入第 5 行，不会复制到其他行；如应逐行填写，请拆分单元格",
+        ),
+    ]
+
+
+def test_serial_dates_and_the_1904_date_system(tmp_path):
+    book = Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append([dt.datetime(2022, 3, 8), "城阳区", "青岛甲公司", None, "贷款", 1])  # a real date
+    sheet.append([44627, "城阳区", "青岛乙公司", None, "贷款", 2])  # a bare serial, 1904 system
+    book.save(extracts(tmp_path) / "financing_mac.xlsx")
+    book1900 = Workbook()
+    sheet = book1900.active
+    sheet.append(HEADER)
+    # 44562 is 2022-01-01, so 44621 is 03-01 (31 + 28 days on) and 44627 is 2022-03-07.
+    sheet.append([44627, "城阳区", "青岛丙公司", None, "贷款", 4])
+    sheet.append([2022, "城阳区", "青岛丁公司", None, "贷款", 8])  # a year, not a serial
+    book1900.save(extracts(tmp_path) / "financing_win.xlsx")
+    dataset = load_dataset(tmp_path)
+    # In the 1904 system serial 44627 is 1462 days later: 2022-03-07 + 4 years (1461 days,
+    # 2024 a leap year) + 1 day = 2026-03-08.
+    assert loaded(dataset, "SELECT enterprise, date FROM financing ORDER BY enterprise") == [
+        ("青岛丙公司", dt.date(2022, 3, 7)),
+        ("青岛乙公司", dt.date(2026, 3, 8)),
+        ("青岛甲公司", dt.date(2022, 3, 8)),
+    ]
+    assert total(dataset) == 7.0  # 1 + 2 + 4; the 2022 row is not a date
+    (error,) = report(dataset, "extracts/financing_win.xlsx").errors
+    assert (error.line, error.column, error.value) == (3, "日期", "2022")
+
+
+def test_a_formula_without_a_cached_result_says_open_and_save_in_excel(tmp_path):
+    book = Workbook()  # openpyxl writes formulas without results, like many export tools
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(["2022-03-01", "城阳区", "青岛甲公司", None, "贷款", "=10*3"])
+    sheet.append(["2022-03-02", "城阳区", "青岛乙公司", None, "贷款", 5])
+    book.save(extracts(tmp_path) / "financing_formula.xlsx")
+    dataset = load_dataset(tmp_path)
+    file = report(dataset, "extracts/financing_formula.xlsx")
+    assert issues(file) == [
+        ("error", 2, "金额（万元）", "=10*3", "公式没有计算结果，请在 Excel 中打开并保存后再上传")
+    ]
+    assert file.rows_loaded == 0 and total(dataset) == 0
+
+
+# --- Other formats ---------------------------------------------------------------------------
+
+
+def _real_xls(path: Path, *, dates_1904: bool = False) -> None:
+    book = xlwt.Workbook(encoding="utf-8")
+    book.dates_1904 = dates_1904
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    sheet = book.add_sheet("3月")
+    sheet.write(0, 0, "2022年3月城阳区融资对接情况统计表")
+    for column, header in enumerate(HEADER):
+        sheet.write(1, column, header)
+    rows = [
+        (dt.datetime(2022, 3, 1), "青岛甲公司", 12.5),
+        (dt.datetime(2022, 3, 2), "青岛乙公司", 7.5),
+    ]
+    for n, (date, name, amount) in enumerate(rows, start=2):
+        sheet.write(n, 0, date, date_style)
+        sheet.write(n, 2, name)
+        sheet.write(n, 4, "贷款")
+        sheet.write(n, 5, amount)
+    sheet.write_merge(2, 3, 1, 1, "城阳区")  # 区市 merged over both rows
+    hidden = book.add_sheet("旧数据")
+    for column, header in enumerate(HEADER):
+        hidden.write(0, column, header)
+    hidden.write(1, 0, "2022-01-01")
+    hidden.write(1, 1, "城阳区")
+    hidden.write(1, 2, "青岛旧公司")
+    hidden.write(1, 5, 1000)
+    hidden.visibility = 1
+    book.save(str(path))
+
+
+@pytest.mark.parametrize("dates_1904", [False, True])
+def test_a_real_excel_97_2003_xls_is_read(tmp_path, dates_1904):
+    _real_xls(extracts(tmp_path) / "financing_2022-03.xls", dates_1904=dates_1904)
+    dataset = load_dataset(tmp_path)
+    assert loaded(dataset) == [
+        (dt.date(2022, 3, 1), "城阳区", "青岛甲公司", 12.5, "extracts/financing_2022-03.xls", 3),
+        (dt.date(2022, 3, 2), "城阳区", "青岛乙公司", 7.5, "extracts/financing_2022-03.xls", 4),
+    ]
+    assert total(dataset) == 20.0  # 12.5 + 7.5; the hidden sheet's 1000 is not read
+    file = report(dataset, "extracts/financing_2022-03.xls")
+    assert file.encoding == "xls"
+    assert issues(file) == [
+        (
+            "warning",
+            None,
+            None,
+            None,
+            "工作表「旧数据」已隐藏，未读取（如需读取，请在 Excel 中取消隐藏）",
+        )
+    ]
+
+
+def test_an_xls_that_is_html_and_one_that_is_an_xlsx_are_read_by_their_bytes(tmp_path):
+    html = (
+        '<html><head><meta charset="gb2312"></head><body><table>'
+        "<tr><td colspan=6>融资对接情况统计表</td></tr>"
+        + "<tr>"
+        + "".join(f"<th>{h}</th>" for h in HEADER)
+        + "</tr>"
+        "<tr><td>2022-03-01</td><td rowspan=2>李沧区</td><td>青岛甲公司</td><td></td>"
+        "<td>贷款</td><td>1,200</td></tr>"
+        "<tr><td>2022-03-02</td><td>青岛乙公司</td><td></td><td>股权</td><td>300</td></tr>"
+        "</table></body></html>"
+    )
+    (extracts(tmp_path) / "financing_web.xls").write_bytes(html.encode("gb18030"))
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active.append(["2022-03-03", "市南区", "青岛丙公司", None, "贷款", 5])
+    book.save(extracts(tmp_path) / "financing_renamed.xls")
+    dataset = load_dataset(tmp_path)
+    assert loaded(
+        dataset,
+        "SELECT district, amount_wan, source_file, source_line FROM financing "
+        "ORDER BY source_file, source_line",
+    ) == [
+        ("市南区", 5.0, "extracts/financing_renamed.xls", 2),
+        ("李沧区", 1200.0, "extracts/financing_web.xls", 3),
+        ("李沧区", 300.0, "extracts/financing_web.xls", 4),
+    ]
+    assert total(dataset) == 1505.0  # 5 + 1200 + 300
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("financing_a.tsv", "\t".join(HEADER) + "\n2022-03-01\t城阳区\t青岛甲公司\t\t贷款\t6\n"),
+        ("financing_b.txt", "\t".join(HEADER) + "\n2022-03-01\t城阳区\t青岛甲公司\t\t贷款\t6\n"),
+        ("financing_c.csv", "，".join(HEADER) + "\n2022-03-01，城阳区，青岛甲公司，，贷款，6\n"),
+        ("financing_d.xls", "\t".join(HEADER) + "\n2022-03-01\t城阳区\t青岛甲公司\t\t贷款\t6\n"),
+    ],
+)
+def test_tab_separated_and_chinese_comma_separated_text(tmp_path, name, text):
+    (extracts(tmp_path) / name).write_bytes(text.encode("gb18030"))
+    dataset = load_dataset(tmp_path)
+    assert loaded(dataset) == [
+        (dt.date(2022, 3, 1), "城阳区", "青岛甲公司", 6.0, f"extracts/{name}", 2)
+    ]
+
+
+def test_every_file_in_the_folder_that_is_not_read_is_reported(tmp_path):
+    folder = extracts(tmp_path)
+    (folder / "financing_ok.csv").write_text(",".join(HEADER) + "\n2022-03-01,城阳区,甲,,贷款,1\n")
+    (folder / "financing_2022.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "3月").mkdir()
+    (folder / "3月" / "financing_2022-03.csv").write_text(",".join(HEADER) + "\n")
+    (folder / "~$financing_ok.xlsx").write_bytes(b"lock")  # Excel's lock file: not a file to read
+    dataset = load_dataset(tmp_path)
+    assert {f.path: [e.reason_zh for e in f.errors] for f in dataset.files} == {
+        "extracts/3月": ["子文件夹中的文件不会被读取：请把数据文件直接放在 extracts/ 中"],
+        "extracts/financing_2022.pdf": [
+            "未读取「financing_2022.pdf」：不是可读取的数据文件（可读取 .csv .tsv .txt .xlsx "
+            ".xls .et），请另存为 .xlsx 或 .csv，或移出 extracts/"
+        ],
+        "extracts/financing_ok.csv": [],
+    }
+    assert total(dataset) == 1.0
