@@ -296,6 +296,20 @@ def _records(text: str, delimiter: str, first_line: int = 1) -> Iterator[tuple[i
         previous_end = reader.line_num
 
 
+def _head_rows(text: str, delimiter: str, limit: int = 60) -> list[Row]:
+    """The first records of ``text``; those before a record the csv module cannot parse
+    (the full read reports that one at its line)."""
+    rows: list[Row] = []
+    try:
+        for line, record in _records(text, delimiter):
+            rows.append((line, record))
+            if len(rows) >= limit:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
 def _check_first_line(data: bytes, encoding: str) -> None:
     """Refuse a file whose first line alone is too wide or too long, before parsing it."""
     if encoding == "utf-16":
@@ -323,14 +337,7 @@ def _text_layout(head: str, guide: HeaderGuide) -> tuple[str, Layout]:
     for order, delimiter in enumerate(_DELIMITERS):
         if delimiter not in complete:
             continue
-        try:
-            rows: list[Row] = []
-            for line, record in _records(complete, delimiter):
-                rows.append((line, record))
-                if len(rows) >= 60:
-                    break
-        except csv.Error:
-            continue
+        rows = _head_rows(complete, delimiter)
         layout = find_layout(rows, guide)
         if layout is None:
             continue
@@ -341,12 +348,7 @@ def _text_layout(head: str, guide: HeaderGuide) -> tuple[str, Layout]:
     if best is None or best[0] == 0:
         first = next((line for line in complete.split("\n") if line.strip()), "")
         delimiter = _sniff_delimiter(first)
-        rows = []
-        for line, record in _records(complete, delimiter):
-            rows.append((line, record))
-            if len(rows) >= 60:
-                break
-        layout = find_layout(rows, guide)
+        layout = find_layout(_head_rows(complete, delimiter), guide)
         if layout is None:
             raise UnreadableFile("validation.empty_file")
         return delimiter, layout
@@ -503,6 +505,10 @@ def _read_csv_exact(
         except StopIteration:
             break
         except csv.Error as exc:  # a field past csv's size limit, a NUL...
+            if "field limit" in str(exc):
+                raise UnreadableFile(
+                    "reader.field_too_large", line=start, limit_kb=csv.field_size_limit() // 1024
+                ) from exc
             raise UnreadableFile("reader.bad_record", line=start, detail=str(exc)) from exc
         previous_end = reader.line_num
         if start < layout.data_start_line:

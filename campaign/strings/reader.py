@@ -80,6 +80,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "the line is {size_kb} KB long, more than the limit of {limit_kb} KB; this is "
         "not a row of an extract: check the exported file",
     },
+    "reader.field_too_large": {
+        "zh": "从该行开始的一个单元格超过 {limit_kb} KB，多半是引号没有成对："
+        "请检查该行的引号后再上传",
+        "en": "a cell starting on this line is longer than {limit_kb} KB, most likely an "
+        "unpaired quote: check the quotes on this line and upload again",
+    },
     "reader.bad_record": {
         "zh": "无法解析该行（{detail}）：请检查引号是否成对、单元格内容是否过长",
         "en": "the line cannot be parsed ({detail}): check that quotes are paired and no "
