@@ -330,9 +330,10 @@ def _check_first_line(data: bytes, encoding: str) -> None:
         )
 
 
-def _text_layout(head: str, guide: HeaderGuide) -> tuple[str, Layout]:
-    """The delimiter and layout that find the best header in the first lines."""
-    complete = head if "\n" not in head else head[: head.rfind("\n") + 1] or head
+def _text_layout(head: str, guide: HeaderGuide, whole: bool) -> tuple[str, Layout]:
+    """The delimiter and layout that find the best header in the first lines (``head``, the
+    whole file when ``whole``, else cut after its last complete line)."""
+    complete = head if whole or "\n" not in head else head[: head.rfind("\n") + 1]
     best: tuple[int, int, str, Layout, list[Row]] | None = None
     for order, delimiter in enumerate(_DELIMITERS):
         if delimiter not in complete:
@@ -390,15 +391,17 @@ def _text_part(path: Path, guide: HeaderGuide, needs_header: bool = False) -> Pa
     text: str | None = None
     if encoding in ("utf-8", "utf-8-sig"):
         decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-        head = decoder.decode(data[:_HEAD_CHARS], final=len(data) <= _HEAD_CHARS)
+        whole = len(data) <= _HEAD_CHARS
+        head = decoder.decode(data[:_HEAD_CHARS], final=whole)
         tail_start = max(0, len(data) - _TAIL_CHARS)
         tail = data[tail_start:].decode("utf-8", errors="replace")
     else:
         text = data.decode(encoding)
         head, tail = text[:_HEAD_CHARS], text[-_TAIL_CHARS:]
+        whole = len(text) <= _HEAD_CHARS
         tail_start = 0 if len(text) <= _TAIL_CHARS else 1
     head = head.lstrip("\ufeff")
-    delimiter, layout = _text_layout(head, guide)
+    delimiter, layout = _text_layout(head, guide, whole)
     headers = layout.headers
     if needs_header and header_score(headers, guide) < MIN_HEADER_MATCHES:
         raise UnreadableFile("reader.not_a_workbook", suffix=path.suffix)

@@ -62,6 +62,8 @@ class UploadPreview:
     report: FileReport
     replaces_existing: bool
     rows_excluded: int
+    # The sheets read, when a workbook holds its table on several (one per month).
+    sheets: tuple[str, ...] = ()
 
     @property
     def acceptable(self) -> bool:
@@ -134,6 +136,9 @@ def preview_upload(data_dir: Path, filename: str, content: bytes) -> UploadPrevi
         report=report,
         replaces_existing=(data_dir / "extracts" / name).exists(),
         rows_excluded=report.rows_excluded,
+        sheets=tuple(
+            r.path.split("#", 1)[1] for r in reports if r.path.startswith(f"extracts/{name}#")
+        ),
     )
 
 

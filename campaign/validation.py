@@ -162,7 +162,7 @@ def header_guide(kind: ExtractKind) -> HeaderGuide:
 
 
 def map_headers(
-    kind: ExtractKind, headers: tuple[str, ...], report: FileReport
+    kind: ExtractKind, headers: tuple[str, ...], report: FileReport, header_line: int = 1
 ) -> list[_MappedColumn] | None:
     """Match the file's headers to the kind's columns (canonical or Chinese, any order).
 
@@ -179,7 +179,7 @@ def map_headers(
         col = wanted.get(normalise_header(header))
         if col is None:
             if header.strip():
-                report.add("warning", "validation.extra_column", line=1, column=header)
+                report.add("warning", "validation.extra_column", line=header_line, column=header)
             continue
         if col.name in found:
             report.add("error", "validation.duplicate_column", column=header)
@@ -339,7 +339,7 @@ def stage_file(
     opened = [raw]
     rows_table = f"_rows_{file_index}"
     try:
-        mapped = map_headers(kind, raw.headers, report)
+        mapped = map_headers(kind, raw.headers, report, raw.header_line)
         columns = mapped or []
         # Materialise the checked rows in the file's order; on the fast path that order is
         # what numbers the lines, and if it cannot (see RawTable) read the file exactly.

@@ -236,7 +236,7 @@ class _TableParser(HTMLParser):
         self.done = False
         self.rows: list[list[str | None]] = []
         self.merged: list[tuple[int, int, int, int]] = []
-        self._taken: dict[tuple[int, int], bool] = {}  # cells covered by a span from above
+        self._covered: dict[int, int] = {}  # column -> last row a rowspan from above covers
         self._cell: list[str] | None = None
         self._span = (1, 1)
         self._column = 0
@@ -274,20 +274,21 @@ class _TableParser(HTMLParser):
     def _place(self, text: str | None) -> None:
         row_index = len(self.rows) - 1
         row = self.rows[row_index]
-        while self._taken.get((row_index, self._column)):
+        while self._covered.get(self._column, -1) >= row_index:
             row.append(None)
             self._column += 1
-        rows, columns = self._span
         column = self._column
         if column >= MAX_COLUMNS:
             return
+        rows, columns = self._span
+        columns = min(columns, MAX_COLUMNS - column)
         row.append(text)
         row.extend([None] * (columns - 1))
         if rows > 1 or columns > 1:
             self.merged.append((row_index + 1, column + 1, row_index + rows, column + columns))
-            for r in range(row_index + 1, row_index + rows):
-                for c in range(column, column + columns):
-                    self._taken[(r, c)] = True
+        if rows > 1:
+            for c in range(column, column + columns):
+                self._covered[c] = row_index + rows - 1
         self._column += columns
 
 

@@ -17,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from campaign.storage import load_dataset
+from campaign.uploads import preview_upload
+from campaign.workbench import upload_issues, upload_summary
 
 HEADER = ["日期", "区市", "企业名称", "金融机构", "融资方式", "金额（万元）"]
 
@@ -319,16 +321,20 @@ def _real_xls(path: Path, *, dates_1904: bool = False) -> None:
     book.save(str(path))
 
 
-@pytest.mark.parametrize("dates_1904", [False, True])
-def test_a_real_excel_97_2003_xls_is_read(tmp_path, dates_1904):
-    _real_xls(extracts(tmp_path) / "financing_2022-03.xls", dates_1904=dates_1904)
+@pytest.mark.parametrize(
+    "suffix, dates_1904",
+    [(".xls", False), (".xls", True), (".et", False)],  # WPS's .et uses the same container
+)
+def test_a_real_excel_97_2003_xls_is_read(tmp_path, suffix, dates_1904):
+    name = f"financing_2022-03{suffix}"
+    _real_xls(extracts(tmp_path) / name, dates_1904=dates_1904)
     dataset = load_dataset(tmp_path)
     assert loaded(dataset) == [
-        (dt.date(2022, 3, 1), "城阳区", "青岛甲公司", 12.5, "extracts/financing_2022-03.xls", 3),
-        (dt.date(2022, 3, 2), "城阳区", "青岛乙公司", 7.5, "extracts/financing_2022-03.xls", 4),
+        (dt.date(2022, 3, 1), "城阳区", "青岛甲公司", 12.5, f"extracts/{name}", 3),
+        (dt.date(2022, 3, 2), "城阳区", "青岛乙公司", 7.5, f"extracts/{name}", 4),
     ]
     assert total(dataset) == 20.0  # 12.5 + 7.5; the hidden sheet's 1000 is not read
-    file = report(dataset, "extracts/financing_2022-03.xls")
+    file = report(dataset, f"extracts/{name}")
     assert file.encoding == "xls"
     assert issues(file) == [
         (
@@ -405,3 +411,27 @@ def test_every_file_in_the_folder_that_is_not_read_is_reported(tmp_path):
         "extracts/financing_ok.csv": [],
     }
     assert total(dataset) == 1.0
+
+
+def test_the_upload_preview_of_a_month_per_sheet_workbook_names_the_sheets(tmp_path):
+    extracts(tmp_path)
+    book = Workbook()
+    book.active.title = "1月"
+    book["1月"].append(["2022年1月融资对接情况", None, None])
+    book["1月"].append([*HEADER, "备注"])  # line 2, an extra column
+    book["1月"].append(["2022-01-05", "市南区", "青岛甲公司", None, "贷款", 100, "加急"])
+    sheet = book.create_sheet("2月")
+    sheet.append(HEADER)
+    sheet.append(["2022-02-07", "市北区", "青岛乙公司", None, "贷款", -4])
+    sheet.append(["2022-02-08", "市北区", "青岛丙公司", None, "贷款", 4])
+    path = tmp_path / "upload.xlsx"
+    book.save(path)
+    preview = preview_upload(tmp_path, "融资对接_2022.xlsx", path.read_bytes())
+    assert preview.sheets == ("1月", "2月") and preview.acceptable
+    # 1 row on 1月 + 2 on 2月; the -4 is excluded.
+    assert (preview.report.rows_total, preview.report.rows_loaded) == (3, 2)
+    assert upload_summary(preview)[-1] == "读取的工作表：1月、2月"
+    assert upload_issues(preview).values.tolist() == [
+        ["错误", "2月", 2, "金额（万元）", "-4", "不能为负数"],
+        ["警告", "1月", 2, "备注", "", "多余的列，已忽略"],
+    ]

@@ -28,6 +28,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "the new file made the rebuild fail; the previous file is back, "
         "nothing changed: {detail}",
     },
+    "upload.sheets_read": {
+        "zh": "读取的工作表：{sheets}",
+        "en": "Sheets read: {sheets}",
+    },
+    "upload.col.sheet": {"zh": "工作表", "en": "Sheet"},
     "upload.no_such_version": {
         "zh": "找不到版本 {version}",
         "en": "no version {version}",
