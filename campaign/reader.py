@@ -38,6 +38,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -52,6 +53,9 @@ from campaign.table_layout import (
     row_text,
     trailing_footnotes,
 )
+
+if TYPE_CHECKING:
+    from campaign.workbooks import Sheet
 
 # Files read from extracts/ (the format itself is judged from the bytes).
 EXTRACT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".et")
@@ -316,7 +320,8 @@ def _check_first_line(data: bytes, encoding: str) -> None:
         return  # decoded in full below; the checks on the parsed header apply
     end = data.find(b"\n")
     end = len(data) if end < 0 else end
-    widest = max(data.count(d.encode(encoding), 0, end) for d in _DELIMITERS) + 1
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding  # (no BOM before each comma)
+    widest = max(data.count(d.encode(codec), 0, end) for d in _DELIMITERS) + 1
     if widest > MAX_COLUMNS:
         raise UnreadableFile(
             "reader.too_many_columns", line=1, count=f"{widest:,}", limit=MAX_COLUMNS
@@ -431,8 +436,8 @@ def _text_part(path: Path, guide: HeaderGuide, needs_header: bool = False) -> Pa
             try:
                 return read(data.decode(encoding), encoding)
             except UnicodeDecodeError:  # valid UTF-8 at the start only: judge the whole file
-                whole = detect_encoding(data, whole=True)
-                return read(data.decode(whole), whole)
+                judged = detect_encoding(data, whole=True)
+                return read(data.decode(judged), judged)
 
         if encoding == "utf-16" or (b'"' not in data and (b"\n\n" in data or b"\n\r\n" in data)):
             return exact()  # blank lines: DuckDB skips them, so positions would not be lines
@@ -560,7 +565,7 @@ def _store_frame(
 # --- Workbooks -------------------------------------------------------------------------------
 
 # Excel serial numbers of 1950-01-01 and 2099-12-31: a number in a date column within these
-# is a date shown without a date format (44627 is 2022-03-08); others stay as written.
+# is a date shown without a date format (44627 is 2022-03-07); others stay as written.
 _SERIAL_RANGE = (18_264, 73_050)
 _INSTRUCTION_SHEET = re.compile(r"说明|须知|指南|填报要求|指标解释|readme|instruction", re.I)
 _SUMMARY_SHEET = re.compile(r"^\s*(汇总|合计|总计|总表|汇总表|全年|total|summary)", re.I)
@@ -602,11 +607,11 @@ def _plain(values: Sequence[object]) -> list[str | None]:
     return [None if is_uncomputed(v) else _cell_text(v) for v in values]
 
 
-def _workbook_parts(sheets: list, guide: HeaderGuide, encoding: str) -> list[Part]:
+def _workbook_parts(sheets: list[Sheet], guide: HeaderGuide, encoding: str) -> list[Part]:
     """The sheets that hold the kind's table, each a part; notes for those passed over."""
     file_notes: list[ReadNote] = []
-    tables: list[tuple[object, Layout]] = []
-    others: list[tuple[object, Layout]] = []
+    tables: list[tuple[Sheet, Layout]] = []
+    others: list[tuple[Sheet, Layout]] = []
     for sheet in sheets:
         if not sheet.rows:
             continue  # an empty sheet (Sheet2, Sheet3): nothing to say
@@ -652,7 +657,7 @@ def _workbook_parts(sheets: list, guide: HeaderGuide, encoding: str) -> list[Par
     return parts
 
 
-def _sheet_part(sheet, layout: Layout, guide: HeaderGuide, encoding: str) -> Part:  # type: ignore[no-untyped-def]
+def _sheet_part(sheet: Sheet, layout: Layout, guide: HeaderGuide, encoding: str) -> Part:
     """One sheet's table: merged cells filled down, footnotes and uncomputed formulas noted."""
     from campaign.workbooks import is_uncomputed, uncomputed_formula
 

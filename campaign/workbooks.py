@@ -98,10 +98,11 @@ def read_xlsx(path: Path) -> list[Sheet]:
 
     class Parser(WorkSheetParser):
         # In data-only mode openpyxl returns None both for an empty cell and for a formula
-        # without a cached result; the second must not read as "empty".
+        # without a cached result; the second must not read as "empty".  A formula whose
+        # result is the empty text is typed t="str" and stays empty.
         def parse_cell(self, element):  # type: ignore[no-untyped-def]
             cell = super().parse_cell(element)
-            if cell["value"] is None:
+            if cell["value"] is None and element.get("t") != "str":
                 formula = element.find(FORMULA_TAG)
                 if formula is not None:
                     cell["value"] = _Uncomputed("=" + formula.text if formula.text else None)
