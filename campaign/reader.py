@@ -568,7 +568,8 @@ def _store_frame(
 # is a date shown without a date format (44627 is 2022-03-07); others stay as written.
 _SERIAL_RANGE = (18_264, 73_050)
 _INSTRUCTION_SHEET = re.compile(r"说明|须知|指南|填报要求|指标解释|readme|instruction", re.I)
-_SUMMARY_SHEET = re.compile(r"^\s*(汇总|合计|总计|总表|汇总表|全年|total|summary)", re.I)
+# A sheet that sums up the others (2022年汇总, 1-3月合计): read beside them it counts twice.
+_SUMMARY_SHEET = re.compile(r"汇总|合计|总计|总表|^\s*(total|summary)", re.I)
 
 
 def _cell_text(

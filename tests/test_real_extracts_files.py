@@ -153,11 +153,14 @@ def test_title_grouped_header_column_numbers_and_footnotes_in_a_workbook(tmp_pat
     ]
     file = report(dataset, "extracts/financing_2022-03_城阳区.xlsx")
     assert not file.errors and (file.rows_total, file.rows_loaded) == (2, 2)
-    note = "表尾的备注/签字行，未作为数据读取"
+    notes = [
+        (10, "注：1. 金额单位为万元；"),
+        (11, "2. 日期按放款日期填写。"),
+        (12, "填报人：张三 联系电话：0532-88888888 审核人："),
+    ]
     assert issues(file) == [
-        ("warning", 10, None, "注：1. 金额单位为万元；", note),
-        ("warning", 11, None, "2. 日期按放款日期填写。", note),
-        ("warning", 12, None, "填报人：张三 联系电话：0532-88888888 审核人：", note),
+        ("warning", line, None, text, f"表尾的备注/签字行「{text}」，未作为数据读取")
+        for line, text in notes
     ]
 
 
@@ -181,13 +184,20 @@ def test_title_rows_and_footnotes_in_a_csv_keep_true_lines_on_the_fast_path(tmp_
     assert (file.rows_total, file.rows_loaded) == (3, 2)
     assert issues(file) == [
         ("error", 6, "金额（万元）", "-20", "不能为负数"),
-        ("warning", 8, None, "注：金额单位为万元", "表尾的备注/签字行，未作为数据读取"),
+        (
+            "warning",
+            8,
+            None,
+            "注：金额单位为万元",
+            "表尾的备注/签字行「注：金额单位为万元」，未作为数据读取",
+        ),
         (
             "warning",
             9,
             None,
             "填报人：张三 联系电话：0532-88888888 审核人：李四",
-            "表尾的备注/签字行，未作为数据读取",
+            "表尾的备注/签字行「填报人：张三 联系电话：0532-88888888 审核人：李四」，"
+            "未作为数据读取",
         ),
     ]
 
@@ -435,3 +445,32 @@ def test_the_upload_preview_of_a_month_per_sheet_workbook_names_the_sheets(tmp_p
         ["错误", "2月", 2, "金额（万元）", "-4", "不能为负数"],
         ["警告", "1月", 2, "备注", "", "多余的列，已忽略"],
     ]
+
+
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        (
+            "financing_2003.xls",
+            b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+            b"</Workbook>",
+            "这是 Excel 2003 XML 表格，不能直接读取：请在 Excel 中另存为 .xlsx 后再上传",
+        ),
+        (
+            "financing_broken.xls",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+            "无法读取这个 Excel 97-2003 / WPS 表格文件（CompDocError）："
+            "请在 Excel 或 WPS 中另存为 .xlsx 后再上传",
+        ),
+        (
+            "financing_text.xlsx",
+            b"this is not a workbook\n",
+            "不是表格文件：扩展名是 .xlsx，但内容不是 Excel 工作簿，"
+            "请在 Excel 中打开并另存为 .xlsx 后再上传",
+        ),
+    ],
+)
+def test_a_file_that_cannot_be_read_says_what_it_is_and_what_to_do(tmp_path, name, content, reason):
+    (extracts(tmp_path) / name).write_bytes(content)
+    file = report(load_dataset(tmp_path), f"extracts/{name}")
+    assert issues(file) == [("error", None, None, None, reason)]

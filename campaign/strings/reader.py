@@ -54,8 +54,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # Rows and cells.
     "reader.footnote_ignored": {
-        "zh": "表尾的备注/签字行，未作为数据读取",
-        "en": "a footnote or signature row below the table; not read as data",
+        "zh": "表尾的备注/签字行「{value}」，未作为数据读取",
+        "en": "a footnote or signature row below the table ('{value}'); not read as data",
     },
     "reader.merged_amount": {
         "zh": "合并单元格跨第 {first}–{last} 行：数值只计入第 {first} 行，"
