@@ -35,7 +35,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -154,6 +154,7 @@ class Part:
     encoding: str
     notes: list[ReadNote]
     load: Callable[[duckdb.DuckDBPyConnection, str], RawTable]
+    kind: str | None = None  # set when the sheet, not the file name, tells the kind
 
 
 def normalise_header(text: str) -> str:
@@ -230,17 +231,77 @@ def open_extract(path: Path, guide: HeaderGuide) -> list[Part]:
     and is how the header row and the table sheets are found.  Raises UnreadableFile when
     the file as a whole cannot be read.
     """
+    workbook = _read_workbook(path)
+    if workbook is None:
+        # Text: a CSV by another name is read as one, but a "workbook" of text must at
+        # least carry the kind's header to be taken for a table.
+        return [_text_part(path, guide, path.suffix.lower() in (".xlsx", ".xlsm"))]
+    sheets, encoding = workbook
+    return _workbook_parts(sheets, guide, encoding)
+
+
+def open_workbook_by_sheet(
+    path: Path, guides: Mapping[str, HeaderGuide], kind_of_name: Callable[[str], str | None]
+) -> list[Part]:
+    """The tables of a workbook whose file name names no kind (城阳区2022年3月.xlsx with a
+    sheet per kind): each visible sheet is of the kind its name starts with, else of the
+    one kind whose columns its header names most (at least :data:`MIN_HEADER_MATCHES`).
+    Parts carry their ``kind``; none found (or a text file) raises UnreadableFile.
+    """
+    workbook = _read_workbook(path)
+    if workbook is None:
+        raise UnreadableFile("validation.unknown_kind")
+    sheets, encoding = workbook
+    notes: list[ReadNote] = []
+    groups: dict[str, list[Sheet]] = {}
+    for sheet in sheets:
+        if not sheet.rows:
+            continue
+        if sheet.hidden or _INSTRUCTION_SHEET.search(sheet.name):
+            notes.append(_skipped_sheet(sheet))
+            continue
+        kind = kind_of_name(sheet.name)
+        if kind is None:
+            first_rows = [(line, _plain(values)) for line, values in sheet.rows[:60]]
+            scores = []
+            for kind_id, guide in guides.items():
+                layout = find_layout(first_rows, guide)
+                score = header_score(layout.headers, guide) if layout else 0
+                scores.append((score, kind_id))
+            scores.sort(reverse=True)
+            best, runner_up = scores[0], scores[1] if len(scores) > 1 else (0, None)
+            if best[0] >= MIN_HEADER_MATCHES and best[0] > runner_up[0]:
+                kind = best[1]
+        if kind is None:
+            notes.append(
+                ReadNote("warning", "reader.sheet_of_no_kind", params=(("sheet", sheet.name),))
+            )
+            continue
+        groups.setdefault(kind, []).append(sheet)
+    if not groups:
+        raise UnreadableFile("validation.unknown_kind")
+    parts: list[Part] = []
+    for kind, group in groups.items():
+        for part in _workbook_parts(group, guides[kind], encoding):
+            part.kind = kind
+            parts.append(part)
+    parts[0].notes[:0] = notes
+    return parts
+
+
+def _read_workbook(path: Path) -> tuple[list[Sheet], str] | None:
+    """A workbook's sheets and its format's name, or None for a text file."""
     with path.open("rb") as handle:
         head = handle.read(8192)
     kind = sniff_format(head)
     if kind == "zip":
         from campaign.workbooks import read_xlsx
 
-        return _workbook_parts(read_xlsx(path), guide, "xlsx")
+        return read_xlsx(path), "xlsx"
     if kind == "ole":
         from campaign.workbooks import read_xls
 
-        return _workbook_parts(read_xls(path), guide, "xls")
+        return read_xls(path), "xls"
     if kind == "xml2003":
         raise UnreadableFile("reader.xml_spreadsheet")
     if kind == "binary":
@@ -250,11 +311,10 @@ def open_extract(path: Path, guide: HeaderGuide) -> list[Part]:
 
         data = path.read_bytes()
         encoding = _html_encoding(data)
-        sheets = read_html_table(data.decode(encoding, errors="replace"), path.stem)
-        return _workbook_parts(sheets, guide, f"html ({encoding})")
-    # Text: a CSV by another name is read as one, but a "workbook" of text must at least
-    # carry the kind's header to be taken for a table.
-    return [_text_part(path, guide, path.suffix.lower() in (".xlsx", ".xlsm"))]
+        return read_html_table(data.decode(encoding, errors="replace"), path.stem), (
+            f"html ({encoding})"
+        )
+    return None
 
 
 def _html_encoding(data: bytes) -> str:
@@ -608,6 +668,11 @@ def _plain(values: Sequence[object]) -> list[str | None]:
     return [None if is_uncomputed(v) else _cell_text(v) for v in values]
 
 
+def _skipped_sheet(sheet: Sheet) -> ReadNote:
+    key = "reader.hidden_sheet" if sheet.hidden else "reader.instruction_sheet"
+    return ReadNote("warning", key, params=(("sheet", sheet.name),))
+
+
 def _workbook_parts(sheets: list[Sheet], guide: HeaderGuide, encoding: str) -> list[Part]:
     """The sheets that hold the kind's table, each a part; notes for those passed over."""
     file_notes: list[ReadNote] = []
@@ -616,15 +681,8 @@ def _workbook_parts(sheets: list[Sheet], guide: HeaderGuide, encoding: str) -> l
     for sheet in sheets:
         if not sheet.rows:
             continue  # an empty sheet (Sheet2, Sheet3): nothing to say
-        if sheet.hidden:
-            file_notes.append(
-                ReadNote("warning", "reader.hidden_sheet", params=(("sheet", sheet.name),))
-            )
-            continue
-        if _INSTRUCTION_SHEET.search(sheet.name):
-            file_notes.append(
-                ReadNote("warning", "reader.instruction_sheet", params=(("sheet", sheet.name),))
-            )
+        if sheet.hidden or _INSTRUCTION_SHEET.search(sheet.name):
+            file_notes.append(_skipped_sheet(sheet))
             continue
         first_rows = [(line, _plain(values)) for line, values in sheet.rows[:60]]
         layout = find_layout(first_rows, guide)

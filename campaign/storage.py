@@ -28,8 +28,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from campaign.contracts import DISTRICTS, KINDS, kind_for_filename
-from campaign.reader import EXTRACT_SUFFIXES, IGNORED_NAMES, UnreadableFile, open_extract
+from campaign.contracts import DISTRICTS, KINDS, KINDS_BY_ID, kind_for_filename
+from campaign.reader import (
+    EXTRACT_SUFFIXES,
+    IGNORED_NAMES,
+    UnreadableFile,
+    open_extract,
+    open_workbook_by_sheet,
+)
 from campaign.validation import (
     FileReport,
     Issue,
@@ -269,6 +275,11 @@ def _read_dataset(data_dir: Path, database: Path, build_error: str | None = None
     )
 
 
+def _kind_id_of_name(name: str) -> str | None:
+    kind = kind_for_filename(name)
+    return kind.id if kind else None
+
+
 def build_database(
     data_dir: Path, paths: list[Path], out: Path, fingerprint: str
 ) -> list[FileReport]:
@@ -282,6 +293,7 @@ def build_database(
         install_helpers(con)
         rows_tables: dict[str, dict[str, str]] = {kind.id: {} for kind in KINDS}
         staged = 0
+        guides = {k.id: header_guide(k) for k in KINDS}
         for path in paths:
             rel = path.relative_to(data_dir).as_posix()
             kind = kind_for_filename(path.name)
@@ -293,11 +305,11 @@ def build_database(
             if path.suffix.lower() not in EXTRACT_SUFFIXES:
                 report.add("error", "reader.format_not_read", name=path.name)
                 continue
-            if kind is None:
-                report.add("error", "validation.unknown_kind")
-                continue
             try:
-                parts = open_extract(path, header_guide(kind))
+                if kind is not None:
+                    parts = open_extract(path, header_guide(kind))
+                else:  # a workbook may name its kinds sheet by sheet
+                    parts = open_workbook_by_sheet(path, guides, _kind_id_of_name)
             except UnreadableFile as exc:
                 for note in exc.notes:
                     report.add(
@@ -311,14 +323,16 @@ def build_database(
                 continue
             # A workbook with several table sheets is reported sheet by sheet.
             for part in parts:
+                part_kind = KINDS_BY_ID[part.kind] if part.kind else kind
+                assert part_kind is not None
                 source = rel if len(parts) == 1 else f"{rel}#{part.sheet}"
-                if source != rel:
+                if source != rel or part_kind is not kind:
                     reports.pop(rel, None)
-                    report = reports[source] = FileReport(source, kind.id)
-                table, headers[source] = stage_file(con, kind, part, report, staged)
+                    report = reports[source] = FileReport(source, part_kind.id)
+                table, headers[source] = stage_file(con, part_kind, part, report, staged)
                 staged += 1
                 if table is not None:
-                    rows_tables[kind.id][source] = table
+                    rows_tables[part_kind.id][source] = table
         for kind in KINDS:
             create_kind_view(con, kind, rows_tables[kind.id])
             check_kind(con, kind, reports, headers, rows_tables[kind.id])

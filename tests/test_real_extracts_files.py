@@ -474,3 +474,33 @@ def test_a_file_that_cannot_be_read_says_what_it_is_and_what_to_do(tmp_path, nam
     (extracts(tmp_path) / name).write_bytes(content)
     file = report(load_dataset(tmp_path), f"extracts/{name}")
     assert issues(file) == [("error", None, None, None, reason)]
+
+
+def test_a_workbook_named_after_no_kind_is_read_sheet_by_sheet_by_kind(tmp_path):
+    book = Workbook()
+    book.active.title = "融资对接"  # the kind by the sheet's name
+    book["融资对接"].append(HEADER)
+    book["融资对接"].append(["2022-03-01", "城阳区", "青岛甲公司", None, "贷款", 30])
+    orders = book.create_sheet("Sheet2")  # the kind by the header: 订单对接's columns
+    orders.append(["日期", "区市", "企业名称", "平台", "订单金额（万元）"])
+    orders.append(["2022-03-02", "城阳区", "青岛乙公司", "青岛优品", 12])
+    book.create_sheet("台账").append(["序号", "备注"])
+    book.save(extracts(tmp_path) / "城阳区2022年3月报表.xlsx")
+    dataset = load_dataset(tmp_path)
+    assert total(dataset) == 30.0
+    assert loaded(dataset, "SELECT amount_wan, source_file, source_line FROM orders") == [
+        (12.0, "extracts/城阳区2022年3月报表.xlsx#Sheet2", 2)
+    ]
+    assert {f.path: f.kind for f in dataset.files} == {
+        "extracts/城阳区2022年3月报表.xlsx#融资对接": "financing",
+        "extracts/城阳区2022年3月报表.xlsx#Sheet2": "orders",
+    }
+    assert issues(report(dataset, "extracts/城阳区2022年3月报表.xlsx#融资对接")) == [
+        (
+            "warning",
+            None,
+            None,
+            None,
+            "工作表「台账」既不以数据类型命名，表头也不像任何一类数据，未读取",
+        )
+    ]

@@ -48,6 +48,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "工作表「{sheet}」中没有找到本类数据的表头，未读取",
         "en": "sheet '{sheet}' has no header of this kind of extract and was not read",
     },
+    "reader.sheet_of_no_kind": {
+        "zh": "工作表「{sheet}」既不以数据类型命名，表头也不像任何一类数据，未读取",
+        "en": "sheet '{sheet}' is not named after a kind and its header fits no kind; not read",
+    },
     "reader.columns_truncated": {
         "zh": "第 {limit} 列之后的内容未读取",
         "en": "cells beyond column {limit} were not read",
