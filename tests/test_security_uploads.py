@@ -23,13 +23,14 @@ from campaign.uploads import UploadRejected, accept_upload, preview_upload
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = "日期,区市,企业名称,金融机构,融资方式,金额（万元）"
-# A child that only imports the engine peaks at about 150 MB here; the bound leaves room
-# for the work a refusal may do, and is far below the gigabytes the unbounded reads took.
+# A child that only imports the engine peaks at about 150 MB here, and each refusal below
+# took under 1 s and under 200 MB on a quiet machine; the bounds leave room for a machine
+# shared with other work and are far below the 8 GB and 300 s the unbounded reads took.
 MAX_RSS_MB = 400
-MAX_SECONDS = 5.0
+MAX_SECONDS = 10.0
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from campaign.uploads import UploadRejected, preview_upload
@@ -43,7 +44,9 @@ try:
 except UploadRejected as refused:
     outcome = {{"refused": refused.key}}
 outcome["seconds"] = time.perf_counter() - start
-outcome["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: getrusage keeps the forking parent's peak across exec.
+status = Path("/proc/self/status").read_text()
+outcome["peak_mb"] = int(status.split("VmHWM:")[1].split()[0]) / 1024
 print(json.dumps(outcome, ensure_ascii=False))
 """
 
