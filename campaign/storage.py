@@ -39,6 +39,7 @@ from campaign.reader import (
 from campaign.validation import (
     FileReport,
     Issue,
+    add_notes,
     check_kind,
     create_kind_view,
     header_guide,
@@ -311,24 +312,16 @@ def build_database(
                 else:  # a workbook may name its kinds sheet by sheet
                     parts = open_workbook_by_sheet(path, guides, _kind_id_of_name)
             except UnreadableFile as exc:
-                for note in exc.notes:
-                    report.add(
-                        note.severity,
-                        note.key,
-                        note.line,
-                        note.column,
-                        note.value,
-                        **dict(note.params),
-                    )
+                add_notes(report, exc.notes)
                 continue
-            # A workbook with several table sheets is reported sheet by sheet.
+            if len(parts) > 1:
+                del reports[rel]  # a workbook with several table sheets: sheet by sheet
             for part in parts:
+                # A part names its kind when the file name does not.
                 part_kind = KINDS_BY_ID[part.kind] if part.kind else kind
                 assert part_kind is not None
                 source = rel if len(parts) == 1 else f"{rel}#{part.sheet}"
-                if source != rel or part_kind is not kind:
-                    reports.pop(rel, None)
-                    report = reports[source] = FileReport(source, part_kind.id)
+                reports[source] = report = FileReport(source, part_kind.id)
                 table, headers[source] = stage_file(con, part_kind, part, report, staged)
                 staged += 1
                 if table is not None:

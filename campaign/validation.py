@@ -13,6 +13,7 @@ Nothing is coerced silently: a cell either reads as exactly one value or is repo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -329,11 +330,11 @@ def stage_file(
     (None when the file was rejected) and how the file spells each column's header.
     """
     report.encoding = part.encoding
-    _add_notes(report, part.notes)
+    add_notes(report, part.notes)
     try:
         raw = part.load(con, f"raw_{file_index}")
     except UnreadableFile as exc:
-        _add_notes(report, exc.notes)
+        add_notes(report, exc.notes)
         return None, {}
     report.encoding = raw.encoding
     opened = [raw]
@@ -357,7 +358,7 @@ def stage_file(
                 try:
                     raw = raw.exact()
                 except UnreadableFile as exc:
-                    _add_notes(report, exc.notes)
+                    add_notes(report, exc.notes)
                     return None, {}
                 opened.append(raw)
                 report.encoding = raw.encoding
@@ -380,7 +381,8 @@ def stage_file(
             source.close(con)
 
 
-def _add_notes(report: FileReport, notes: tuple[ReadNote, ...] | list[ReadNote]) -> None:
+def add_notes(report: FileReport, notes: Sequence[ReadNote]) -> None:
+    """What the reader found (skipped sheets, footnotes, refusals) as the report's issues."""
     for note in notes:
         report.add(note.severity, note.key, note.line, note.column, note.value, **dict(note.params))
 
@@ -659,6 +661,7 @@ __all__ = [
     "KINDS",
     "FileReport",
     "Issue",
+    "add_notes",
     "check_kind",
     "create_kind_table",
     "header_guide",
