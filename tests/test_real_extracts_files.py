@@ -504,3 +504,27 @@ def test_a_workbook_named_after_no_kind_is_read_sheet_by_sheet_by_kind(tmp_path)
             "工作表「台账」既不以数据类型命名，表头也不像任何一类数据，未读取",
         )
     ]
+
+
+def test_lines_stay_true_in_a_large_csv_with_a_title_and_footnotes_read_in_parallel(tmp_path):
+    """~40 MB, read by DuckDB in parallel chunks, with the data starting on line 4 (title,
+    header, column numbers) and two footnote lines at the end: bad rows and stored lines
+    still match the file."""
+    line_count = 400_000
+    first = 4
+    bad_lines = {first, 123_457, line_count + first - 1}
+    out = ["2022年融资对接情况统计表,,,,,", ",".join(HEADER), "1,2,3,4,5,6"]
+    for line in range(first, line_count + first):
+        amount = "-7" if line in bad_lines else f"{line % 997}.5"
+        out.append(
+            f"2022-01-{line % 28 + 1:02d},李沧区,青岛测试企业{line:07d}有限公司,青岛银行,贷款,{amount}"
+        )
+    out += ["注：金额单位为万元,,,,,", "填报人：张三,,,联系电话：0532-88888888,,"]
+    (extracts(tmp_path) / "financing_big.csv").write_text("\n".join(out) + "\n", "utf-8")
+    dataset = load_dataset(tmp_path)
+    file = report(dataset, "extracts/financing_big.csv")
+    assert [(e.line, e.value) for e in file.errors] == [(n, "-7") for n in sorted(bad_lines)]
+    assert [w.line for w in file.warnings] == [line_count + first, line_count + first + 1]
+    assert file.rows_loaded == line_count - len(bad_lines)
+    stored = loaded(dataset, "SELECT source_line, enterprise FROM financing USING SAMPLE 500 ROWS")
+    assert all(name == f"青岛测试企业{line:07d}有限公司" for line, name in stored)
