@@ -111,7 +111,12 @@ def find_layout(rows: Sequence[Row], guide: HeaderGuide) -> Layout | None:
     last_header_line = candidates[lower_n][1]
     data_start = last_header_line + 1
     following = [(line, cells) for _, line, cells in candidates if line > last_header_line]
-    if following and following[0][0] == data_start and is_column_number_row(following[0][1]):
+    if (
+        best_score
+        and following
+        and following[0][0] == data_start
+        and is_column_number_row(following[0][1])
+    ):
         data_start += 1
     return Layout(
         header_line=header_line,
@@ -123,7 +128,7 @@ def find_layout(rows: Sequence[Row], guide: HeaderGuide) -> Layout | None:
 _FOOTNOTE = re.compile(
     r"^[\s*※#]*(注|备注|说明|附注|填报人|填表人|制表人|统计人|审核人|审核|复核人|负责人|"
     r"单位负责人|分管领导|主要领导|联系人|联系电话|电话|手机|填报单位|填报日期|制表日期|报送日期)"
-    r"\s*(\d+\s*)?([:：、.．]|$)"
+    r"\s*([(（][^)）]{0,8}[)）])?\s*(\d+\s*)?([:：、.．]|$)"
 )
 
 
