@@ -28,20 +28,35 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from campaign.contracts import DISTRICTS, KINDS, kind_for_filename
-from campaign.reader import EXTRACT_SUFFIXES
+from campaign.contracts import DISTRICTS, KINDS, KINDS_BY_ID, kind_for_filename
+from campaign.reader import (
+    EXTRACT_SUFFIXES,
+    IGNORED_NAMES,
+    UnreadableFile,
+    open_extract,
+    open_workbook_by_sheet,
+)
 from campaign.validation import (
     FileReport,
     Issue,
+    add_notes,
     check_kind,
     create_kind_view,
+    header_guide,
     install_helpers,
     stage_file,
 )
 
 BUILD_DIR_NAME = ".build"
 # Source files whose meaning shapes the database: a change to them forces a rebuild.
-_BUILD_SOURCES = ("contracts.py", "reader.py", "validation.py", "storage.py")
+_BUILD_SOURCES = (
+    "contracts.py",
+    "reader.py",
+    "table_layout.py",
+    "workbooks.py",
+    "validation.py",
+    "storage.py",
+)
 
 
 @dataclass(frozen=True)
@@ -73,22 +88,21 @@ class Dataset:
 
 
 def extract_paths(data_dir: Path) -> list[Path]:
-    """The extract files of a data folder, in name order (Excel's ``~$`` lock files skipped)."""
+    """Everything in a data folder's ``extracts/``, in name order: the extracts and what will
+    be reported as not read (other formats, subfolders); hidden files, Excel's ``~$`` lock
+    files and Windows' own files are passed over."""
     return [path for path, _, _ in _scan_extracts(data_dir)]
 
 
 def _scan_extracts(data_dir: Path) -> list[tuple[Path, int, int]]:
-    """The extract files with their size and mtime, in name order: one ``stat`` per file."""
+    """The entries of ``extracts/`` with their size and mtime, in name order: one ``stat``
+    per entry."""
     found: list[tuple[Path, int, int]] = []
     try:
         with os.scandir(data_dir / "extracts") as entries:
             for entry in entries:
                 name = entry.name
-                if (
-                    name.startswith((".", "~$"))
-                    or os.path.splitext(name)[1].lower() not in EXTRACT_SUFFIXES
-                    or not entry.is_file()
-                ):
+                if name.startswith((".", "~$")) or name.lower() in IGNORED_NAMES:
                     continue
                 stat = entry.stat()
                 found.append((Path(entry.path), stat.st_size, stat.st_mtime_ns))
@@ -132,6 +146,8 @@ def _content_fingerprint(data_dir: Path, paths: list[Path], build_dir: Path) -> 
         known = cache.get(rel)
         if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
             content = str(known[2])
+        elif path.is_dir():
+            content = "folder"  # reported as not read, whatever it holds
         else:
             content = _file_hash(path)
         fresh[rel] = [stat.st_size, stat.st_mtime_ns, content]
@@ -260,6 +276,11 @@ def _read_dataset(data_dir: Path, database: Path, build_error: str | None = None
     )
 
 
+def _kind_id_of_name(name: str) -> str | None:
+    kind = kind_for_filename(name)
+    return kind.id if kind else None
+
+
 def build_database(
     data_dir: Path, paths: list[Path], out: Path, fingerprint: str
 ) -> list[FileReport]:
@@ -272,17 +293,39 @@ def build_database(
         con.execute("SET enable_progress_bar = false")  # no bar on the server's stderr
         install_helpers(con)
         rows_tables: dict[str, dict[str, str]] = {kind.id: {} for kind in KINDS}
-        for index, path in enumerate(paths):
+        staged = 0
+        guides = {k.id: header_guide(k) for k in KINDS}
+        for path in paths:
             rel = path.relative_to(data_dir).as_posix()
             kind = kind_for_filename(path.name)
             report = FileReport(rel, kind.id if kind else None)
             reports[rel] = report
-            if kind is None:
-                report.add("error", "validation.unknown_kind")
+            if path.is_dir():
+                report.add("error", "reader.folder_not_read")
                 continue
-            table, headers[rel] = stage_file(con, kind, path, report, index)
-            if table is not None:
-                rows_tables[kind.id][rel] = table
+            if path.suffix.lower() not in EXTRACT_SUFFIXES:
+                report.add("error", "reader.format_not_read", name=path.name)
+                continue
+            try:
+                if kind is not None:
+                    parts = open_extract(path, header_guide(kind))
+                else:  # a workbook may name its kinds sheet by sheet
+                    parts = open_workbook_by_sheet(path, guides, _kind_id_of_name)
+            except UnreadableFile as exc:
+                add_notes(report, exc.notes)
+                continue
+            if len(parts) > 1:
+                del reports[rel]  # a workbook with several table sheets: sheet by sheet
+            for part in parts:
+                # A part names its kind when the file name does not.
+                part_kind = KINDS_BY_ID[part.kind] if part.kind else kind
+                assert part_kind is not None
+                source = rel if len(parts) == 1 else f"{rel}#{part.sheet}"
+                reports[source] = report = FileReport(source, part_kind.id)
+                table, headers[source] = stage_file(con, part_kind, part, report, staged)
+                staged += 1
+                if table is not None:
+                    rows_tables[part_kind.id][source] = table
         for kind in KINDS:
             create_kind_view(con, kind, rows_tables[kind.id])
             check_kind(con, kind, reports, headers, rows_tables[kind.id])

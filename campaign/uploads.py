@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 import threading
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from campaign.storage import Dataset, build_database, extract_paths, load_datase
 from campaign.validation import FileReport
 
 DEFAULT_MAX_UPLOAD_MB = 200
+# A name must fit the file system with the prefixes and suffixes the history adds (255 bytes).
+MAX_NAME_BYTES = 200
 HISTORY_DIR = "history"
 _ABSENT = "absent"  # a version that records "the file did not exist"
 
@@ -59,6 +62,8 @@ class UploadPreview:
     report: FileReport
     replaces_existing: bool
     rows_excluded: int
+    # The sheets read, when a workbook holds its table on several (one per month).
+    sheets: tuple[str, ...] = ()
 
     @property
     def acceptable(self) -> bool:
@@ -78,7 +83,16 @@ class Version:
 
 
 def safe_name(filename: str) -> str:
-    """The bare file name of an upload, refusing paths and unknown suffixes or kinds."""
+    """The bare file name of an upload, refusing paths, control characters (newline, NUL...),
+    names too long for the file system and unknown suffixes or kinds."""
+    if any(unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" for ch in filename):
+        raise UploadRejected("upload.name_control", name=filename.encode("unicode_escape").decode())
+    if len(filename.encode("utf-8")) > MAX_NAME_BYTES:
+        raise UploadRejected(
+            "upload.name_too_long",
+            length=len(filename.encode("utf-8")),
+            limit=MAX_NAME_BYTES,
+        )
     name = Path(filename.replace("\\", "/")).name.strip()
     if not name or name.startswith((".", "~$")) or name != filename.strip():
         raise UploadRejected("upload.bad_name", name=filename)
@@ -114,7 +128,7 @@ def preview_upload(data_dir: Path, filename: str, content: bytes) -> UploadPrevi
                 (stage / "extracts" / path.name).symlink_to(path.resolve())
         (stage / "extracts" / name).write_bytes(content)
         reports = build_database(stage, extract_paths(stage), stage / "preview.duckdb", "preview")
-    report = next(r for r in reports if r.path == f"extracts/{name}")
+    report = _report_for(reports, name)
     return UploadPreview(
         name=name,
         kind=report.kind,
@@ -122,7 +136,26 @@ def preview_upload(data_dir: Path, filename: str, content: bytes) -> UploadPrevi
         report=report,
         replaces_existing=(data_dir / "extracts" / name).exists(),
         rows_excluded=report.rows_excluded,
+        sheets=tuple(
+            r.path.split("#", 1)[1] for r in reports if r.path.startswith(f"extracts/{name}#")
+        ),
     )
+
+
+def _report_for(reports: list[FileReport], name: str) -> FileReport:
+    """The file's report; a workbook reported sheet by sheet (``name#sheet``) is summed up
+    into one, its issues keeping their sheet in their path."""
+    path = f"extracts/{name}"
+    parts = [r for r in reports if r.path == path or r.path.startswith(f"{path}#")]
+    if len(parts) == 1:
+        return parts[0]
+    whole = FileReport(path, parts[0].kind, parts[0].encoding)
+    for part in parts:
+        whole.rows_total += part.rows_total
+        whole.rows_loaded += part.rows_loaded
+        whole.errors += part.errors
+        whole.warnings += part.warnings
+    return whole
 
 
 _thread_lock = threading.Lock()
@@ -185,11 +218,20 @@ def _swap_and_build(data_dir: Path, name: str, content: bytes | None, action: st
     _keep_current(data_dir, name, action)
     _put(data_dir, name, content)
     dataset = load_dataset(data_dir)
+    refusal: UploadRejected | None = None
     if dataset.build_error:
-        # The new file could not be built: put the old one back so files and numbers agree.
+        refusal = UploadRejected("upload.build_failed", detail=dataset.build_error)
+    elif action == "upload":
+        # The same rule as the preview's: an upload with no loadable row is not taken.
+        report = _report_for(list(dataset.files), name)
+        if report.kind is None or report.rows_loaded == 0:
+            first = report.errors[0].reason_zh if report.errors else ""
+            refusal = UploadRejected("upload.not_acceptable", name=name, detail=first)
+    if refusal is not None:
+        # Put the old file back so files and numbers agree.
         _put(data_dir, name, previous)
         load_dataset(data_dir)
-        raise UploadRejected("upload.build_failed", detail=dataset.build_error)
+        raise refusal
     return dataset
 
 

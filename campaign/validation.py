@@ -13,8 +13,8 @@ Nothing is coerced silently: a cell either reads as exactly one value or is repo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 
@@ -27,7 +27,8 @@ from campaign.contracts import (
     district_lookup,
 )
 from campaign.i18n import t
-from campaign.reader import RawTable, UnreadableFile, normalise_header, read_extract
+from campaign.reader import Part, RawTable, ReadNote, UnreadableFile, normalise_header
+from campaign.table_layout import HeaderGuide
 
 # An amount at least this many times the median of its kind is probably 元 typed as 万元.
 OUTLIER_FACTOR = 1000
@@ -150,8 +151,19 @@ class _MappedColumn:
         return f"c{self.position}" if self.position is not None else "CAST(NULL AS VARCHAR)"
 
 
+def header_guide(kind: ExtractKind) -> HeaderGuide:
+    """The kind's headers as the reader matches them to find the header row and the table
+    sheets: normalised header -> (canonical column, type); the same spellings as
+    :func:`map_headers` accepts."""
+    guide: dict[str, tuple[str, str]] = {}
+    for col in kind.columns:
+        for spelling in (col.name, col.header_zh):
+            guide[normalise_header(spelling)] = (col.name, col.type)
+    return guide
+
+
 def map_headers(
-    kind: ExtractKind, headers: tuple[str, ...], report: FileReport
+    kind: ExtractKind, headers: tuple[str, ...], report: FileReport, header_line: int = 1
 ) -> list[_MappedColumn] | None:
     """Match the file's headers to the kind's columns (canonical or Chinese, any order).
 
@@ -168,7 +180,7 @@ def map_headers(
         col = wanted.get(normalise_header(header))
         if col is None:
             if header.strip():
-                report.add("warning", "validation.extra_column", line=1, column=header)
+                report.add("warning", "validation.extra_column", line=header_line, column=header)
             continue
         if col.name in found:
             report.add("error", "validation.duplicate_column", column=header)
@@ -305,27 +317,30 @@ def _conditional_rules(mapped: list[_MappedColumn]) -> list[_Rule]:
 def stage_file(
     con: duckdb.DuckDBPyConnection,
     kind: ExtractKind,
-    path: Path,
+    part: Part,
     report: FileReport,
     file_index: int,
 ) -> tuple[str | None, dict[str, str]]:
-    """Read and check one file into its own table of checked rows; fill ``report``.
+    """Read and check one table (a file, or a sheet of a workbook) into its own table of
+    checked rows; fill ``report``, starting with what the reader noted.
 
     The table (``_rows_<n>``) holds every row with its typed values under the canonical
     column names, its line, one flag per rule and ``_excluded``; the kind's view over such
     tables is what readers see (see :func:`create_kind_view`).  Returns the table's name
     (None when the file was rejected) and how the file spells each column's header.
     """
+    report.encoding = part.encoding
+    add_notes(report, part.notes)
     try:
-        raw = read_extract(path, con, f"raw_{file_index}")
+        raw = part.load(con, f"raw_{file_index}")
     except UnreadableFile as exc:
-        report.add("error", exc.key, **exc.params)
+        add_notes(report, exc.notes)
         return None, {}
     report.encoding = raw.encoding
     opened = [raw]
     rows_table = f"_rows_{file_index}"
     try:
-        mapped = map_headers(kind, raw.headers, report)
+        mapped = map_headers(kind, raw.headers, report, raw.header_line)
         columns = mapped or []
         # Materialise the checked rows in the file's order; on the fast path that order is
         # what numbers the lines, and if it cannot (see RawTable) read the file exactly.
@@ -338,12 +353,12 @@ def stage_file(
                 mappable = False
             if mappable:
                 con.execute(f'ALTER TABLE "{rows_table}" ADD COLUMN _line BIGINT')
-                con.execute(f'UPDATE "{rows_table}" SET _line = rowid + 2')
+                con.execute(f'UPDATE "{rows_table}" SET _line = rowid + {raw.first_line}')
             elif raw.exact is not None:
                 try:
                     raw = raw.exact()
                 except UnreadableFile as exc:
-                    report.add("error", exc.key, **exc.params)
+                    add_notes(report, exc.notes)
                     return None, {}
                 opened.append(raw)
                 report.encoding = raw.encoding
@@ -364,6 +379,12 @@ def stage_file(
     finally:
         for source in opened:
             source.close(con)
+
+
+def add_notes(report: FileReport, notes: Sequence[ReadNote]) -> None:
+    """What the reader found (skipped sheets, footnotes, refusals) as the report's issues."""
+    for note in notes:
+        report.add(note.severity, note.key, note.line, note.column, note.value, **dict(note.params))
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str, where: str = "TRUE") -> int:
@@ -452,7 +473,9 @@ def _report_rows(
         con.execute("SET preserve_insertion_order = true")
         con.execute(f"CREATE OR REPLACE TEMP TABLE raw_cells AS SELECT * FROM {raw.source}")
         con.execute("SET preserve_insertion_order = false")
-        raw_rows = f"SELECT CAST(rowid + 2 AS BIGINT) AS _line, {raw_cells} FROM raw_cells"
+        raw_rows = (
+            f"SELECT CAST(rowid + {raw.first_line} AS BIGINT) AS _line, {raw_cells} FROM raw_cells"
+        )
     else:
         raw_rows = f"SELECT _line, {raw_cells} FROM {raw.source}"
     selects = [
@@ -638,8 +661,10 @@ __all__ = [
     "KINDS",
     "FileReport",
     "Issue",
+    "add_notes",
     "check_kind",
     "create_kind_table",
+    "header_guide",
     "install_helpers",
     "map_headers",
     "stage_file",

@@ -107,6 +107,8 @@ def upload_summary(preview: UploadPreview, lang: str = "zh") -> list[str]:
             name=preview.name,
         ),
     ]
+    if preview.sheets:
+        lines.append(t("upload.sheets_read", lang, sheets="、".join(preview.sheets)))
     return lines
 
 
@@ -115,6 +117,7 @@ def upload_issues(preview: UploadPreview, lang: str = "zh") -> pd.DataFrame:
     rows = [
         (
             t(f"validation.severity_{issue.severity}", lang),
+            issue.path.partition("#")[2],  # the sheet, for a workbook read sheet by sheet
             issue.line,
             issue.column or "",
             issue.value or "",
@@ -122,16 +125,20 @@ def upload_issues(preview: UploadPreview, lang: str = "zh") -> pd.DataFrame:
         )
         for issue in (*preview.report.errors, *preview.report.warnings)
     ]
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         rows,
         columns=[
             t("ui.col.severity", lang),
+            t("upload.col.sheet", lang),
             t("ui.col.line", lang),
             t("ui.col.column", lang),
             t("ui.col.value", lang),
             t("ui.col.reason", lang),
         ],
     ).astype({t("ui.col.line", lang): "Int64"})
+    if not preview.sheets:
+        frame = frame.drop(columns=[t("upload.col.sheet", lang)])
+    return frame
 
 
 def version_label(version: Version, lang: str = "zh") -> str:

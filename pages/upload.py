@@ -8,6 +8,7 @@ import streamlit as st
 
 from campaign import workbench
 from campaign.access import Action
+from campaign.reader import EXTRACT_SUFFIXES
 from campaign.uploads import (
     UploadRejected,
     accept_upload,
@@ -33,7 +34,7 @@ def preview(name: str, digest: str, data_fingerprint: str, _content: bytes):
 st.caption(ctx.t("bench.upload.help", limit=f"{max_upload_bytes() / 1e6:,.0f}"))
 uploads = st.file_uploader(
     ctx.t("bench.upload.choose"),
-    type=["csv", "xlsx"],
+    type=[suffix.lstrip(".") for suffix in EXTRACT_SUFFIXES],
     accept_multiple_files=True,
     key="uploads",
 )

@@ -92,7 +92,7 @@ def test_replacing_keeps_the_previous_version_and_it_can_come_back(data_dir):
     "name, content, key",
     [
         ("../financing_x.csv", b"x", "upload.bad_name"),
-        ("financing_x.txt", b"x", "upload.bad_suffix"),
+        ("financing_x.pdf", b"x", "upload.bad_suffix"),
         ("report_2022.csv", b"a,b\n1,2\n", "validation.unknown_kind"),
         ("financing_empty.csv", b"   \n", "validation.empty_file"),
     ],

@@ -76,9 +76,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # Uploads
     "bench.upload.help": {
-        "zh": "上传 CSV 或 XLSX（每个不超过 {limit} MB）。文件名须以数据类型开头，"
+        "zh": "上传 CSV、TXT 或 Excel 文件（.xlsx、.xls、WPS .et；每个不超过 {limit} MB）。"
+        "文件名须以数据类型开头，"
         "如 financing_2022-10_城阳区.csv 或 融资对接_2022-10.csv。接受前不会改动任何数据。",
-        "en": "Upload CSV or XLSX files (at most {limit} MB each). The name must start with "
+        "en": "Upload CSV, TXT or Excel files (.xlsx, .xls, WPS .et; at most {limit} MB each). "
+        "The name must start with "
         "the kind, e.g. financing_2022-10_城阳区.csv. Nothing changes until you accept.",
     },
     "bench.upload.choose": {"zh": "选择文件", "en": "Choose files"},
