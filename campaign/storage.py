@@ -288,7 +288,8 @@ def build_database(
     headers: dict[str, dict[str, str]] = {}
     with duckdb.connect(str(out)) as con:
         con.execute("SET enable_progress_bar = false")  # no bar on the server's stderr
-        install_helpers(con, load_district_aliases(data_dir))
+        # (The empty database a failed first build leaves reads no extract, nor the settings.)
+        install_helpers(con, load_district_aliases(data_dir) if paths else None)
         rows_tables: dict[str, dict[str, str]] = {kind.id: {} for kind in KINDS}
         for index, path in enumerate(paths):
             rel = path.relative_to(data_dir).as_posix()

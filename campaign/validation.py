@@ -185,12 +185,21 @@ class FileReport:
         value: str | None = None,
         **params: object,
     ) -> None:
+        value = _visible(value)
         # The reason may name the column or value itself (e.g. the missing column).
-        fill = {"column": column, "value": value, **params}
+        fill = {"line": line, "column": column, "value": value, **params}
         issue = Issue(
             self.path, line, column, value, t(key, "zh", **fill), t(key, "en", **fill), severity
         )
         self.issues(severity).append(issue)
+
+
+# Control characters shown as their visible symbols (NUL → ␀) when a cell is quoted.
+_VISIBLE = {c: 0x2400 + c for c in range(32)} | {0x7F: 0x2421}
+
+
+def _visible(value: str | None) -> str | None:
+    return value.translate(_VISIBLE) if value is not None else None
 
 
 def _sql_text(text: str) -> str:
@@ -302,14 +311,22 @@ def _present(col: Column, i: int) -> str:
 
 
 def _uses_empty_markers(col: Column) -> bool:
-    """Whether ``/``, ``—``, ``无`` ... in this column mean "nothing" (see EMPTY_MARKERS)."""
-    return col.type != "bool" and not set(col.allowed) & set(EMPTY_MARKERS)
+    """Whether ``/``, ``—``, ``无`` ... in this column mean "nothing" (see EMPTY_MARKERS);
+    not in a boolean column, where 无 is 否."""
+    return col.type != "bool"
 
 
 def _cleaned_text(col: Column, raw: str) -> str:
-    """SQL: the clean text of a text-like cell (blanks trimmed, empty markers as NULL)."""
+    """SQL: the clean text of a text-like cell (blanks trimmed, empty markers as NULL, except
+    a marker the column allows as a value: 评级 “无”)."""
     cleaned = f"clean_cell({raw})"
-    return f"empty_marker({cleaned})" if _uses_empty_markers(col) else cleaned
+    if not _uses_empty_markers(col):
+        return cleaned
+    kept = [m for m in EMPTY_MARKERS if m in col.allowed]
+    if kept:
+        listed = " OR ".join(f"{cleaned} = {_sql_text(m)}" for m in kept)
+        return f"CASE WHEN {listed} THEN {cleaned} ELSE empty_marker({cleaned}) END"
+    return f"empty_marker({cleaned})"
 
 
 def _column_rules(m: _MappedColumn, i: int) -> tuple[str, list[_Rule]]:
@@ -744,10 +761,9 @@ def _mark_summed_totals(
     amount, label = f'"{total}"', f'"{name}"'
     rows = f'"{norm}"'
     candidates = con.execute(
-        f"""SELECT _line, {amount}, {label} IS NULL AND _total_at IS NULL FROM {rows}
-        WHERE NOT _empty AND {amount} IS NOT NULL
-          AND (({label} IS NULL AND _total_at IS NULL)
-               OR _line = (SELECT max(_line) FROM {rows} WHERE NOT _empty))
+        f"""SELECT _line, {amount}, {label} IS NULL FROM {rows}
+        WHERE NOT _empty AND {amount} IS NOT NULL AND _total_at IS NULL
+          AND ({label} IS NULL OR _line = (SELECT max(_line) FROM {rows} WHERE NOT _empty))
         ORDER BY _line LIMIT 1000"""
     ).fetchall()
     if not candidates:
