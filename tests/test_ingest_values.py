@@ -508,3 +508,19 @@ def test_the_validate_report_shows_notes(tmp_path, capsys):
         "共 1 行；如需精确日期请填写到日"
     ) in out
     assert "共 1 个文件，0 个错误，0 个警告，1 条提示" in out
+
+
+def test_the_data_status_table_lists_notes(tmp_path):
+    from campaign.views import issues_frame
+
+    write(tmp_path, "financing_a.csv", f"{FIN_HEADER}\n2022-03-01,即墨市,青岛甲公司,,贷款,10\n")
+    frame = issues_frame(load_dataset(tmp_path).files, "note")
+    assert frame.values.tolist() == [
+        [
+            "extracts/financing_a.csv",
+            "2",
+            "区市",
+            "即墨市",
+            "区市写法不规范，按“即墨区”计，共 1 行；请使用标准名称“即墨区”",
+        ]
+    ]
