@@ -317,8 +317,11 @@ def _present(col: Column, i: int) -> str:
 
 def _uses_empty_markers(col: Column) -> bool:
     """Whether ``/``, ``—``, ``无`` ... in this column mean "nothing" (see EMPTY_MARKERS);
-    not in a boolean column, where 无 is 否."""
-    return col.type != "bool"
+    not in a boolean column, where 无 is 否, nor in a required column other than a firm's
+    name (a marker there is an error anyway)."""
+    # Only where it changes something: an empty required district or choice is an error
+    # either way, and the check costs on every cell.
+    return col.type != "bool" and (not col.required or col.firm_name)
 
 
 def _cleaned_text(col: Column, raw: str) -> str:
@@ -655,6 +658,11 @@ def _total_label_sql(mapped: list[_MappedColumn], unmapped: list[int]) -> tuple[
             continue
         if m.column.type == "date":
             cells.append((m.position, f"CASE WHEN v{i} IS NULL THEN clean_cell(r{i}) END"))
+        elif m.column.is_district:  # a district reads as one only when it is no label
+            cells.append((m.position, f"CASE WHEN v{i} IS NULL THEN t{i} END"))
+        elif m.column.allowed:
+            listed = " OR ".join(f"t{i} = {_sql_text(a)}" for a in m.column.allowed)
+            cells.append((m.position, f"CASE WHEN NOT ({listed}) THEN t{i} END"))
         elif m.column.type not in _PARSED_RAW:
             cells.append((m.position, f"t{i}"))
     cells += [(p, f"u{p}") for p in unmapped]
