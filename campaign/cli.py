@@ -38,7 +38,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def validation_json(dataset: Dataset, lang: str = "zh") -> dict[str, object]:
-    """The `validate --json` object: files with their errors and warnings, and the counts."""
+    """The `validate --json` object: files with their errors, warnings and notes, and the
+    counts (notes and warnings do not fail `validate`; errors do)."""
     return {
         "files": [
             {
@@ -48,11 +49,13 @@ def validation_json(dataset: Dataset, lang: str = "zh") -> dict[str, object]:
                 "rows_loaded": f.rows_loaded,
                 "errors": [i.as_json(lang) for i in f.errors],
                 "warnings": [i.as_json(lang) for i in f.warnings],
+                "notes": [i.as_json(lang) for i in f.notes],
             }
             for f in dataset.files
         ],
         "errors": dataset.error_count,
         "warnings": dataset.warning_count,
+        "notes": dataset.note_count,
     }
 
 
@@ -72,7 +75,7 @@ def validation_text(dataset: Dataset, lang: str = "zh") -> str:
                 rows_excluded=f"{f.rows_excluded:,}",
             )
         )
-        issues = [*f.errors, *f.warnings]
+        issues = [*f.errors, *f.warnings, *f.notes]
         for issue in issues[:REPORT_ISSUES_PER_FILE]:
             severity = t(f"validation.severity_{issue.severity}", lang)
             if issue.line is None:
@@ -118,6 +121,7 @@ def validation_text(dataset: Dataset, lang: str = "zh") -> str:
             files=len(dataset.files),
             errors=dataset.error_count,
             warnings=dataset.warning_count,
+            notes=dataset.note_count,
         )
     )
     return "\n".join(lines)

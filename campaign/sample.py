@@ -1228,7 +1228,8 @@ def _format_amounts(values: np.ndarray, thousands: bool) -> np.ndarray:
 
 def _write_table(path: Path, kind: ExtractKind, table: Table, style: _Style) -> None:
     """Write one extract file in ``style``, formatting a slice of rows at a time."""
-    names = style.order or tuple(column.name for column in kind.columns)
+    # (Optional columns the sample does not generate, e.g. 统一社会信用代码, are left out.)
+    names = style.order or tuple(column.name for column in kind.columns if column.name in table)
     n_rows = len(table[names[0]])
     with path.open("w", encoding=style.encoding, newline="") as out:
         for start in range(0, max(n_rows, 1), WRITE_SLICE):

@@ -28,7 +28,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from campaign.contracts import DISTRICTS, KINDS, KINDS_BY_ID, kind_for_filename
+from campaign.contracts import (
+    DISTRICTS,
+    INGEST_CONFIG_FILENAME,
+    KINDS,
+    KINDS_BY_ID,
+    kind_for_filename,
+    load_district_aliases,
+)
 from campaign.reader import (
     EXTRACT_SUFFIXES,
     IGNORED_NAMES,
@@ -81,6 +88,10 @@ class Dataset:
     @property
     def warning_count(self) -> int:
         return sum(len(f.warnings) for f in self.files)
+
+    @property
+    def note_count(self) -> int:
+        return sum(len(f.notes) for f in self.files)
 
     @property
     def rows_excluded(self) -> int:
@@ -140,6 +151,9 @@ def _content_fingerprint(data_dir: Path, paths: list[Path], build_dir: Path) -> 
         cache = {}
     fresh: dict[str, list[object]] = {}
     digest = hashlib.sha256(_CODE_VERSION.encode())
+    settings = data_dir / INGEST_CONFIG_FILENAME  # how extracts are read (district aliases)
+    if settings.exists():
+        digest.update(b"settings\0" + settings.read_bytes())
     for path in paths:
         rel = path.relative_to(data_dir).as_posix()
         stat = path.stat()
@@ -210,6 +224,11 @@ def load_dataset(data_dir: Path | str, build_dir: Path | None = None) -> Dataset
     build_dir = (build_dir or data_dir / BUILD_DIR_NAME).resolve()
     scanned = _scan_extracts(data_dir)
     signature = tuple((path.name, size, mtime) for path, size, mtime in scanned)
+    try:
+        settings = (data_dir / INGEST_CONFIG_FILENAME).stat()
+        signature += ((INGEST_CONFIG_FILENAME, settings.st_size, settings.st_mtime_ns),)
+    except OSError:
+        pass
     with _lock_for(data_dir):
         cached = _datasets.get(data_dir)
         if cached and cached[0] == signature and cached[1].database_path.exists():
@@ -265,7 +284,7 @@ def _read_dataset(data_dir: Path, database: Path, build_error: str | None = None
     for row in issues:
         issue = Issue(*row)
         report = by_path[issue.path]
-        (report.errors if issue.severity == "error" else report.warnings).append(issue)
+        report.issues(issue.severity).append(issue)
     return Dataset(
         data_dir=data_dir,
         database_path=database,
@@ -291,7 +310,8 @@ def build_database(
     headers: dict[str, dict[str, str]] = {}
     with duckdb.connect(str(out)) as con:
         con.execute("SET enable_progress_bar = false")  # no bar on the server's stderr
-        install_helpers(con)
+        # (The empty database a failed first build leaves reads no extract, nor the settings.)
+        install_helpers(con, load_district_aliases(data_dir) if paths else None)
         rows_tables: dict[str, dict[str, str]] = {kind.id: {} for kind in KINDS}
         staged = 0
         guides = {k.id: header_guide(k) for k in KINDS}
@@ -372,7 +392,7 @@ def _write_reports(con: duckdb.DuckDBPyConnection, reports: list[FileReport]) ->
         [
             (i.path, r.kind, i.severity, i.line, i.column, i.value, i.reason_zh, i.reason_en)
             for r in reports
-            for i in (*r.errors, *r.warnings)
+            for i in (*r.errors, *r.warnings, *r.notes)
         ],
         columns=[
             "path",

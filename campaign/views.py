@@ -524,10 +524,11 @@ def grid_html(texts: pd.DataFrame, states: pd.DataFrame, corner: str) -> str:
 
 
 def issues_frame(files: Iterable[object], severity: str, lang: str = "zh") -> pd.DataFrame:
-    """Validation issues of one severity with file, line, column, value and reason."""
+    """Validation issues of one severity (error, warning, note) with file, line, column,
+    value and reason."""
     rows = []
     for report in files:
-        issues = report.errors if severity == "error" else report.warnings  # type: ignore[attr-defined]
+        issues = report.issues(severity)  # type: ignore[attr-defined]
         for issue in issues:
             rows.append(
                 {

@@ -31,13 +31,15 @@ with _ui.section(ctx):
     _ui.heading(ctx.t("ui.data.issues_title"))
     errors = views.issues_frame(files, "error", ctx.lang)
     warnings = views.issues_frame(files, "warning", ctx.lang)
-    error_tab, warning_tab = st.tabs(
+    notes = views.issues_frame(files, "note", ctx.lang)
+    error_tab, warning_tab, note_tab = st.tabs(
         [
             ctx.t("ui.data.errors_tab", n=f"{len(errors):,}"),
             ctx.t("ui.data.warnings_tab", n=f"{len(warnings):,}"),
+            ctx.t("ui.data.notes_tab", n=f"{len(notes):,}"),
         ]
     )
-    for tab, frame in ((error_tab, errors), (warning_tab, warnings)):
+    for tab, frame in ((error_tab, errors), (warning_tab, warnings), (note_tab, notes)):
         with tab:
             if frame.empty:
                 st.caption(ctx.t("ui.data.no_issues"))

@@ -99,6 +99,10 @@ def read_kind(folder: Path, kind_id: str) -> pd.DataFrame:
         frames.append(frame)
     data = pd.concat(frames, ignore_index=True)
     for column in kind.columns:
+        if column.name not in data and not column.required:
+            data[column.name] = (
+                ""  # an optional column the sample does not write (统一社会信用代码)
+            )
         values = data[column.name]
         if column.type == "date":
             data[column.name] = pd.to_datetime(values.map(_parse_date))

@@ -25,11 +25,11 @@ def build_database(path: Path, rows: Mapping[str, Iterable[Mapping[str, object]]
     path.unlink(missing_ok=True)
     with duckdb.connect(str(path)) as con:
         for kind in KINDS:
-            columns = ", ".join(f'"{c.name}" {c.sql_type}' for c in kind.columns)
+            columns = ", ".join(f'"{c.name}" {c.sql_type}' for c in kind.stored_columns)
             con.execute(
                 f'CREATE TABLE "{kind.id}" ({columns}, source_file VARCHAR, source_line BIGINT)'
             )
-            names = [c.name for c in kind.columns]
+            names = [c.name for c in kind.stored_columns]
             records = [
                 (*(row.get(name) for name in names), f"extracts/{kind.id}.csv", line)
                 for line, row in enumerate(rows.get(kind.id, ()), start=2)

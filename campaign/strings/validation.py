@@ -49,8 +49,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "validation.negative": {"zh": "不能为负数", "en": "must not be negative"},
     "validation.not_integer": {"zh": "应为整数", "en": "must be a whole number"},
     "validation.not_boolean": {
-        "zh": "应为 是/否（也接受 Y/N、true/false、1/0）",
-        "en": "must be 是/否 (Y/N, true/false, 1/0 are accepted too)",
+        "zh": "应为 是/否（也接受 Y/N、true/false、1/0、√/×、有/无、已登记/未登记）",
+        "en": "must be 是/否 (Y/N, true/false, 1/0, √/×, 有/无, 已登记/未登记 are accepted too)",
     },
     "validation.unknown_district": {"zh": "未知的区市", "en": "unknown district"},
     "validation.not_allowed": {
@@ -65,7 +65,59 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "编号重复：与 {first_path} 第 {first_line} 行相同，本行未导入",
         "en": "duplicate key: same as {first_path} line {first_line}; this row was not loaded",
     },
-    # Warnings: the row is kept.
+    "validation.credit_code_shape": {
+        "zh": "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、Z、S、V），本行未导入；"
+        "请按营业执照核对后重新报送",
+        "en": "a unified social credit code is 18 digits or capital letters (no I, O, Z, S, V);"
+        " row not loaded: check it against the business licence and send the file again",
+    },
+    "validation.credit_code_check": {
+        "zh": "统一社会信用代码校验位不符（GB 32100-2015），可能抄错了某一位，本行未导入；"
+        "请按营业执照核对后重新报送",
+        "en": "the unified social credit code's check character is wrong (GB 32100-2015): a "
+        "character was probably mistyped; row not loaded: check it against the business licence",
+    },
+    # Warnings: the row is kept (a totals row is left out, and said so).
+    "validation.total_row": {
+        "zh": "第 {line} 行是合计/小计行（「{column}」为“{value}”），未计入，以免重复统计；"
+        "请从报送表中删除合计行",
+        "en": "line {line} is a totals row ('{column}' is '{value}'): not counted, so nothing "
+        "is counted twice; remove totals rows from the extract",
+    },
+    "validation.total_row_sum": {
+        "zh": "第 {line} 行没有名称，金额 {value} 等于上方 {rows} 行之和，按合计行处理，未计入；"
+        "如确为一条记录，请补上名称后重新报送",
+        "en": "line {line} has no name and its {value} equals the sum of the {rows} rows above: "
+        "taken as a totals row, not counted; if it is a record, fill in its name and resend",
+    },
+    "validation.total_row_suspect": {
+        "zh": "最后一行的金额 {value} 等于上方全部 {rows} 行之和，像是合计行（已保留）；"
+        "如是合计行，请删除后重新报送",
+        "en": "the last row's {value} equals the sum of all {rows} rows above: it looks like a "
+        "totals row (kept); if it is one, remove it and send the file again",
+    },
+    # Notes: read in an accepted way worth knowing; the row is kept as read.
+    "validation.month_only": {
+        "zh": "只填了年月，按该月最后一天（{read_as}）计，共 {lines} 行；如需精确日期请填写到日",
+        "en": "a month without a day: read as the month's last day ({read_as}), {lines} lines; "
+        "write the full date where the day matters",
+    },
+    "validation.district_spelling": {
+        "zh": "区市写法不规范，按“{read_as}”计，共 {lines} 行；请使用标准名称“{read_as}”",
+        "en": "district written differently: read as '{read_as}', {lines} lines; please use the "
+        "official name '{read_as}'",
+    },
+    "validation.control_chars": {
+        "zh": "名称中含有不可见的控制字符（如 NUL 填充），已去除，按“{read_as}”计，共 {lines} 行；"
+        "请检查导出设置",
+        "en": "the name holds invisible control characters (e.g. NUL padding), removed: read as "
+        "'{read_as}', {lines} lines; check the export settings",
+    },
+    "validation.amount_unit": {
+        "zh": "金额单位为{unit}，已乘以 {factor} 换算为万元；请确认表头单位与数据一致",
+        "en": "amounts in {unit}: multiplied by {factor} to 万元; check that the header's unit "
+        "matches the figures",
+    },
     "validation.extra_column": {
         "zh": "多余的列，已忽略",
         "en": "extra column, ignored",
@@ -109,9 +161,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "validation.severity_error": {"zh": "错误", "en": "error"},
     "validation.severity_warning": {"zh": "警告", "en": "warning"},
+    "validation.severity_note": {"zh": "提示", "en": "note"},
     "validation.report_summary": {
-        "zh": "共 {files} 个文件，{errors} 个错误，{warnings} 个警告",
-        "en": "{files} files, {errors} errors, {warnings} warnings",
+        "zh": "共 {files} 个文件，{errors} 个错误，{warnings} 个警告，{notes} 条提示",
+        "en": "{files} files, {errors} errors, {warnings} warnings, {notes} notes",
     },
     "validation.report_more": {
         "zh": "  ……另有 {count} 条未显示（用 --json 查看全部）",
