@@ -29,6 +29,7 @@ import duckdb
 import pandas as pd
 
 from campaign.contracts import DISTRICTS, KINDS, kind_for_filename
+from campaign.crosscheck import check_amount_history, refuse_duplicate_files
 from campaign.reader import EXTRACT_SUFFIXES
 from campaign.validation import (
     FileReport,
@@ -41,7 +42,7 @@ from campaign.validation import (
 
 BUILD_DIR_NAME = ".build"
 # Source files whose meaning shapes the database: a change to them forces a rebuild.
-_BUILD_SOURCES = ("contracts.py", "reader.py", "validation.py", "storage.py")
+_BUILD_SOURCES = ("contracts.py", "reader.py", "validation.py", "crosscheck.py", "storage.py")
 
 
 @dataclass(frozen=True)
@@ -284,8 +285,10 @@ def build_database(
             if table is not None:
                 rows_tables[kind.id][rel] = table
         for kind in KINDS:
+            refuse_duplicate_files(con, kind, reports, rows_tables[kind.id])
             create_kind_view(con, kind, rows_tables[kind.id])
             check_kind(con, kind, reports, headers, rows_tables[kind.id])
+            check_amount_history(con, kind, reports, headers, rows_tables[kind.id])
             for source_file, loaded in con.execute(
                 f'SELECT source_file, count(*) FROM "{kind.id}" GROUP BY 1'
             ).fetchall():

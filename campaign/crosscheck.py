@@ -1,0 +1,244 @@
+"""Checks that need the whole data folder, not one file: duplicate files and unit slips.
+
+- :func:`refuse_duplicate_files`: a file whose valid rows all appear in another file of the
+  same kind (the same extract uploaded twice as ``融资对接_2022-03 (1).csv``, or a part of
+  an extract sent again) would count every row twice.  It is refused as a whole, with a
+  message naming both files.  Which of two identical files is refused is decided by name:
+  the one that looks like a copy (``(1)``, ``副本``, ``copy``, ...), else the later one in
+  name order; a file contained in a larger one is always the one refused.
+- :func:`check_amount_history`: 元 typed into a 万元 column for a whole file (or a number
+  format that shows 元 as 万元) passes every check inside the file, because all its rows
+  are off by the same factor.  Each file's median amount per row in each district is
+  compared with the same district's earlier months of that kind; a factor of 100 or more
+  either way is a warning that names the likely unit.
+- :func:`identical_extract`: the upload path refuses a file byte-identical to an extract
+  already in the folder.
+
+All row work is SQL over the files' checked-row tables (see :mod:`campaign.validation`);
+Python only sees one line per file, district and month.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from campaign.contracts import ExtractKind
+from campaign.validation import FileReport
+
+# A file's median per row this many times its district's history (or 1/this) is a unit slip.
+UNIT_SLIP_FACTOR = 100
+
+# Names the operating systems and people give a copy: "x (1).csv", "x（2）.csv", "x - 副本.csv",
+# "x 副本.csv", "x - Copy.csv", "x copy 2.csv", "x_拷贝.csv", "x复制.csv".
+_COPY_NAME = re.compile(r"[(（]\s*\d+\s*[)）]|副本|拷贝|复制|\bcopy\b", re.IGNORECASE)
+
+
+def looks_like_copy(filename: str) -> bool:
+    """Whether a file's name (without its suffix) looks like a copy of another file."""
+    return bool(_COPY_NAME.search(Path(filename).stem.replace("_", " ")))
+
+
+def _keep_order(path: str) -> tuple[bool, str]:
+    """Of two files with the same rows, the one that sorts first is kept."""
+    return (looks_like_copy(path), path)
+
+
+def _quoted_columns(kind: ExtractKind) -> str:
+    return ", ".join(f'"{c.name}"' for c in kind.columns)
+
+
+def refuse_duplicate_files(
+    con: duckdb.DuckDBPyConnection,
+    kind: ExtractKind,
+    reports: dict[str, FileReport],
+    rows_tables: dict[str, str],
+) -> list[str]:
+    """Refuse every file of ``kind`` whose valid rows all appear in another file's valid rows.
+
+    Refused files are taken out of ``rows_tables`` (so the kind's view never sees them) and
+    get a file-level error naming the file they repeat.  Returns the refused paths.
+
+    Cost: one min/max per file; the exact row comparison (``EXCEPT``) runs only for pairs
+    whose period ranges allow one to contain the other, so monthly files of different months
+    are never compared row by row, and a kind with one file costs nothing.
+    """
+    if len(rows_tables) < 2:
+        return []
+    period = kind.period_column
+    spans: dict[str, tuple[object, object, int]] = {}
+    for path, table in rows_tables.items():
+        first, last, count = con.execute(
+            f'SELECT min("{period}"), max("{period}"), count(*) FROM "{table}" WHERE NOT _excluded'
+        ).fetchall()[0]
+        if count:
+            spans[path] = (first, last, count)
+    columns = _quoted_columns(kind)
+
+    def within(inner: str, outer: str) -> bool:
+        first, last, _ = spans[inner]
+        outer_first, outer_last, _ = spans[outer]
+        if first is not None and (outer_first is None or first < outer_first):
+            return False
+        if last is not None and (outer_last is None or last > outer_last):
+            return False
+        missing = con.execute(
+            f"""SELECT count(*) FROM (
+                SELECT {columns} FROM "{rows_tables[inner]}" WHERE NOT _excluded
+                EXCEPT SELECT {columns} FROM "{rows_tables[outer]}" WHERE NOT _excluded)"""
+        ).fetchall()[0][0]
+        return missing == 0
+
+    contained_in: dict[str, list[str]] = {
+        inner: [outer for outer in spans if outer != inner and within(inner, outer)]
+        for inner in spans
+    }
+
+    def beaten_by(inner: str, outer: str) -> bool:
+        # A strict subset always loses; of two equal files the copy-like / later name loses.
+        return inner not in contained_in[outer] or _keep_order(outer) < _keep_order(inner)
+
+    refused = sorted(
+        inner
+        for inner, outers in contained_in.items()
+        if any(beaten_by(inner, outer) for outer in outers)
+    )
+    for inner in refused:
+        # Containment is transitive, so a kept file holding these rows always exists.
+        kept = sorted(
+            (o for o in contained_in[inner] if o not in refused and beaten_by(inner, o)),
+            key=_keep_order,
+        ) or sorted(contained_in[inner], key=_keep_order)
+        outer = kept[0]
+        rows = spans[inner][2]
+        if inner in contained_in[outer]:
+            why = "copy" if looks_like_copy(inner) and not looks_like_copy(outer) else "name"
+            reports[inner].add(
+                "error", f"crosscheck.duplicate_file_{why}", other=outer, rows=f"{rows:,}"
+            )
+        else:
+            reports[inner].add(
+                "error",
+                "crosscheck.duplicate_file_subset",
+                other=outer,
+                rows=f"{rows:,}",
+                other_rows=f"{spans[outer][2]:,}",
+            )
+        con.execute(f'DROP TABLE "{rows_tables.pop(inner)}"')
+    return refused
+
+
+@dataclass(frozen=True)
+class _DistrictMonths:
+    """One file's rows of one district: median amount per row, and the same per month."""
+
+    path: str
+    district: str
+    median: float
+    months: dict[str, float]  # "2022-03" -> median amount per row that month
+
+    @property
+    def first_month(self) -> str:
+        return min(self.months)
+
+
+def check_amount_history(
+    con: duckdb.DuckDBPyConnection,
+    kind: ExtractKind,
+    reports: dict[str, FileReport],
+    headers: dict[str, dict[str, str]],
+    rows_tables: dict[str, str],
+) -> None:
+    """Warn where a file's amounts for a district are 100× (or 1/100) their usual size.
+
+    For each file and district: the median amount per row (amounts above zero) against the
+    history, the median of that district's monthly medians in the months before the file's
+    first month for it, from other files of the kind.  A file found off is left out of the
+    history of later files, so one slipped month does not make the next one look wrong.
+    The medians come from one grouped query over the kind's view.
+    """
+    amount = kind.amount_column
+    if amount is None or len(rows_tables) < 2:
+        return
+    period = kind.period_column
+    found = con.execute(
+        f"""WITH amounts AS (
+            SELECT source_file, district, strftime("{period}", '%Y-%m') AS month,
+                   "{amount}" AS amount
+            FROM "{kind.id}" WHERE "{amount}" > 0 AND "{period}" IS NOT NULL)
+        SELECT source_file, district, month, median(amount) FROM amounts
+        GROUP BY GROUPING SETS ((source_file, district), (source_file, district, month))"""
+    ).fetchall()
+    medians: dict[tuple[str, str], float] = {}
+    months: dict[tuple[str, str], dict[str, float]] = {}
+    for path, district, month, median in found:
+        if month is None:
+            medians[(path, district)] = median
+        else:
+            months.setdefault((path, district), {})[month] = median
+    parts = sorted(
+        (
+            _DistrictMonths(path, district, medians[(path, district)], months[(path, district)])
+            for path, district in medians
+        ),
+        key=lambda p: (p.first_month, p.path, p.district),
+    )
+    off: set[tuple[str, str]] = set()
+    for part in parts:
+        history = {
+            month: median
+            for other in parts
+            if other.district == part.district
+            and other.path != part.path
+            and (other.path, other.district) not in off
+            for month, median in other.months.items()
+            if month < part.first_month
+        }
+        if not history:
+            continue
+        baseline = statistics.median(history.values())
+        ratio = part.median / baseline
+        if UNIT_SLIP_FACTOR > ratio > 1 / UNIT_SLIP_FACTOR:
+            continue
+        off.add((part.path, part.district))
+        too_big = ratio >= UNIT_SLIP_FACTOR
+        reports[part.path].add(
+            "warning",
+            "crosscheck.unit_slip_large" if too_big else "crosscheck.unit_slip_small",
+            column=headers.get(part.path, {}).get(amount, kind.column(amount).header_zh),
+            district=part.district,
+            median=_number_text(part.median),
+            baseline=_number_text(baseline),
+            ratio=f"{ratio if too_big else 1 / ratio:,.0f}",
+            first=min(history),
+            last=max(history),
+            months=len(history),
+        )
+
+
+def _number_text(value: float) -> str:
+    if abs(value) < 0.01:
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def identical_extract(data_dir: Path, name: str, content: bytes) -> str | None:
+    """The name of an extract in ``data_dir`` (other than ``name``) with exactly ``content``."""
+    folder = Path(data_dir) / "extracts"
+    if not folder.is_dir():
+        return None
+    for path in sorted(folder.iterdir()):
+        if (
+            path.name == name
+            or path.name.startswith((".", "~$"))
+            or not path.is_file()
+            or path.stat().st_size != len(content)
+        ):
+            continue
+        if path.read_bytes() == content:
+            return path.name
+    return None
