@@ -62,11 +62,12 @@ def validation_json(dataset: Dataset, lang: str = "zh") -> dict[str, object]:
 
 def validation_text(dataset: Dataset, lang: str = "zh") -> str:
     """The readable `validate` report: each file's outcome first (✓ loaded, ! rows excluded,
-    ✗ refused), then a line per file with its problems."""
+    ✗ refused), then the details of each file with problems, then the counts."""
     lines: list[str] = [file_outcome(f).line(lang) for f in dataset.files]
-    if dataset.files:
+    with_issues = [f for f in dataset.files if f.errors or f.warnings]
+    if with_issues:
         lines += ["", t("outcome.details", lang)]
-    for f in dataset.files:
+    for f in with_issues:
         lines.append(
             t(
                 "validation.report_file",

@@ -37,6 +37,7 @@ TEMPLATE_ROWS = 2000
 # Excel's limit for a list typed into a validation rule (longer lists need a range).
 _LIST_LIMIT = 255
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd"
 AMOUNT_FORMAT = "0.00"  # plain: what the cell shows is what it holds (no 万 scaling)
 INTEGER_FORMAT = "0"

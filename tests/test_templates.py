@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
 
 from campaign.cli import main
 from campaign.contracts import DISTRICTS, KINDS, KINDS_BY_ID
 from campaign.storage import load_dataset
 from campaign.templates import TEMPLATE_ROWS, template_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def fill(template: bytes, rows: list[list[object]], out: Path) -> None:
@@ -138,3 +142,31 @@ def test_template_command_writes_the_kind_and_refuses_an_unknown_one(tmp_path, c
     assert capsys.readouterr().out.strip() == f"已写入模板：{out}"
     assert main(["template", "loans", "--out", str(out)]) == 2
     assert "未知的数据类型「loans」" in capsys.readouterr().err
+
+
+# --- The pages offer the template -------------------------------------------------------------
+
+
+@pytest.fixture
+def apptest_main():
+    main_module = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main_module
+
+
+@pytest.mark.xdist_group("apptest")
+@pytest.mark.parametrize("page", ["pages/data_status.py", "pages/upload.py"])
+def test_the_data_status_and_upload_pages_offer_every_kinds_template(
+    apptest_main, monkeypatch, page
+):
+    monkeypatch.delenv("CAMPAIGN_DATA", raising=False)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    picker = next(s for s in at.selectbox if s.label == "模板数据类型")
+    assert picker.options == [k.name_zh for k in KINDS]
+    assert [b.proto.label for b in at.get("download_button")].count("下载填报模板") == 1
+    picker.select("mediation").run()
+    assert not at.exception
+    assert [b.proto.label for b in at.get("download_button")].count("下载填报模板") == 1

@@ -111,6 +111,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "template.rule_text": {"zh": "文字", "en": "text"},
     "template.rule_unique": {"zh": "，不得重复", "en": ", must not repeat"},
     "template.error_title": {"zh": "取值无效", "en": "Invalid value"},
+    "template.title": {"zh": "填报模板", "en": "Templates"},
     "template.download": {"zh": "下载填报模板", "en": "Download a template"},
     "template.download_kind": {"zh": "模板数据类型", "en": "Template for"},
     "template.download_help": {
