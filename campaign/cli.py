@@ -16,7 +16,7 @@ from campaign import auth_commands
 from campaign.brief import commands as brief_commands
 from campaign.i18n import t
 from campaign.kpi import commands as kpi_commands
-from campaign.outcomes import exit_code, file_outcome
+from campaign.outcomes import FileOutcome, exit_code, file_outcome
 from campaign.storage import Dataset, extract_paths, load_dataset
 
 # How many issues per file the readable report lists before summarising.
@@ -39,6 +39,14 @@ def _validate(args: argparse.Namespace) -> int:
     return exit_code(dataset.files, build_failed=bool(dataset.build_error))
 
 
+def _outcome_json(outcome: FileOutcome) -> dict[str, object]:
+    return {
+        "outcome": outcome.outcome,
+        "rows_excluded": outcome.rows_excluded,
+        "rows_skipped": outcome.rows_skipped,
+    }
+
+
 def validation_json(dataset: Dataset, lang: str = "zh") -> dict[str, object]:
     """The `validate --json` object: files with their outcome, errors and warnings, and the
     counts."""
@@ -47,7 +55,7 @@ def validation_json(dataset: Dataset, lang: str = "zh") -> dict[str, object]:
             {
                 "path": f.path,
                 "kind": f.kind,
-                "outcome": file_outcome(f).outcome,
+                **_outcome_json(file_outcome(f)),
                 "rows_total": f.rows_total,
                 "rows_loaded": f.rows_loaded,
                 "errors": [i.as_json(lang) for i in f.errors],

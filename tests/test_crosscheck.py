@@ -278,11 +278,15 @@ def test_validate_json_gives_each_files_outcome(tmp_path, capsys):
     write(tmp_path, "loans_2022.csv", MARCH)
     assert main(["validate", "--data", str(tmp_path), "--json"]) == 1
     files = json.loads(capsys.readouterr().out)["files"]
-    assert [(f["path"], f["outcome"], f["rows_loaded"]) for f in files] == [
-        ("extracts/loans_2022.csv", "refused", 0),
-        ("extracts/融资对接_2022-03 (1).csv", "refused", 0),
-        ("extracts/融资对接_2022-03.csv", "loaded", 3),
-        ("extracts/融资对接_2022-04.csv", "partial", 1),
+    outcomes = [
+        (f["path"], f["outcome"], f["rows_loaded"], f["rows_excluded"], f["rows_skipped"])
+        for f in files
+    ]
+    assert outcomes == [
+        ("extracts/loans_2022.csv", "refused", 0, 0, 0),
+        ("extracts/融资对接_2022-03 (1).csv", "refused", 0, 3, 0),
+        ("extracts/融资对接_2022-03.csv", "loaded", 3, 0, 0),
+        ("extracts/融资对接_2022-04.csv", "partial", 1, 1, 0),
     ]
 
 

@@ -59,6 +59,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "✗ {name}  拒收：{reason}",
         "en": "✗ {name}  refused: {reason}",
     },
+    "outcome.skipped": {
+        "zh": "，跳过 {n} 行合计/说明行",
+        "en": ", {n} total/note rows skipped",
+    },
     "outcome.warnings": {"zh": "，{n} 条警告", "en": ", {n} warnings"},
     "outcome.details": {"zh": "详细问题：", "en": "Details:"},
     # Templates.
