@@ -63,29 +63,36 @@ def refuse_duplicate_files(
     Refused files are taken out of ``rows_tables`` (so the kind's view never sees them) and
     get a file-level error naming the file they repeat.  Returns the refused paths.
 
-    Cost: one min/max per file; the exact row comparison (``EXCEPT``) runs only for pairs
-    whose period ranges allow one to contain the other, so monthly files of different months
-    are never compared row by row, and a kind with one file costs nothing.
+    Cost: one pass of min/max per file; the exact row comparison (``EXCEPT``) runs only for
+    pairs whose ranges allow one to contain the other, so files of different months or
+    districts are never compared row by row, and a kind with one file costs nothing.
     """
     if len(rows_tables) < 2:
         return []
-    period = kind.period_column
-    spans: dict[str, tuple[object, object, int]] = {}
+    # Cheap bounds first: a file's rows can all be in another file only if each bounded
+    # column's range lies within the other's (periods, districts and amounts: files of
+    # different months or districts never reach the row comparison).
+    bounded = [kind.period_column, *(c.name for c in kind.columns if c.is_district)]
+    if kind.amount_column:
+        bounded.append(kind.amount_column)
+    bounds_sql = ", ".join(f'min("{c}"), max("{c}")' for c in bounded)
+    spans: dict[str, tuple[int, list[tuple[object, object]]]] = {}
     for path, table in rows_tables.items():
-        first, last, count = con.execute(
-            f'SELECT min("{period}"), max("{period}"), count(*) FROM "{table}" WHERE NOT _excluded'
+        count, *ends = con.execute(
+            f'SELECT count(*), {bounds_sql} FROM "{table}" WHERE NOT _excluded'
         ).fetchall()[0]
         if count:
-            spans[path] = (first, last, count)
+            spans[path] = (count, list(zip(ends[::2], ends[1::2], strict=True)))
     columns = _quoted_columns(kind)
 
     def within(inner: str, outer: str) -> bool:
-        first, last, _ = spans[inner]
-        outer_first, outer_last, _ = spans[outer]
-        if first is not None and (outer_first is None or first < outer_first):
-            return False
-        if last is not None and (outer_last is None or last > outer_last):
-            return False
+        for (low, high), (outer_low, outer_high) in zip(
+            spans[inner][1], spans[outer][1], strict=True
+        ):
+            if low is not None and (outer_low is None or low < outer_low):
+                return False
+            if high is not None and (outer_high is None or high > outer_high):
+                return False
         missing = con.execute(
             f"""SELECT count(*) FROM (
                 SELECT {columns} FROM "{rows_tables[inner]}" WHERE NOT _excluded
@@ -114,7 +121,7 @@ def refuse_duplicate_files(
             key=_keep_order,
         ) or sorted(contained_in[inner], key=_keep_order)
         outer = kept[0]
-        rows = spans[inner][2]
+        rows = spans[inner][0]
         if inner in contained_in[outer]:
             why = "copy" if looks_like_copy(inner) and not looks_like_copy(outer) else "name"
             reports[inner].add(
@@ -126,7 +133,7 @@ def refuse_duplicate_files(
                 "crosscheck.duplicate_file_subset",
                 other=outer,
                 rows=f"{rows:,}",
-                other_rows=f"{spans[outer][2]:,}",
+                other_rows=f"{spans[outer][0]:,}",
             )
         con.execute(f'DROP TABLE "{rows_tables.pop(inner)}"')
     return refused

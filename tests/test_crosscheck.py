@@ -134,6 +134,16 @@ def test_files_sharing_only_some_rows_are_both_loaded_with_row_warnings(tmp_path
     assert [w.line for w in extra.warnings] == [2]
 
 
+def test_each_districts_file_for_the_same_month_is_loaded(tmp_path):
+    write(tmp_path, "融资对接_2022-03_城阳区.csv", f"{FIN}\n2022-03-01,城阳区,甲,,贷款,100\n")
+    write(tmp_path, "融资对接_2022-03_李沧区.csv", f"{FIN}\n2022-03-01,李沧区,甲,,贷款,100\n")
+    # A file of the same month and district with other rows: not a repeat either.
+    write(tmp_path, "融资对接_2022-03_城阳区_补报.csv", f"{FIN}\n2022-03-01,城阳区,乙,,贷款,100\n")
+    dataset = load_dataset(tmp_path)
+    assert sql(dataset, "SELECT sum(amount_wan) FROM financing") == [(300.0,)]
+    assert [(f.rows_loaded, f.errors, f.warnings) for f in dataset.files] == [(1, [], [])] * 3
+
+
 def test_a_copied_keyed_extract_is_refused_as_a_file_not_row_by_row(tmp_path):
     body = f"{MED}\nFL-1,2022-03-01,城阳区,调解,调解成功,80,2022-03-20\nFL-2,2022-03-02,李沧区,法律咨询,已办结,,\n"
     write(tmp_path, "mediation_2022-03.csv", body)
