@@ -35,12 +35,14 @@ UNIT_SLIP_FACTOR = 100
 
 # Names the operating systems and people give a copy: "x (1).csv", "x（2）.csv", "x - 副本.csv",
 # "x 副本.csv", "x - Copy.csv", "x copy 2.csv", "x_拷贝.csv", "x复制.csv".
-_COPY_NAME = re.compile(r"[(（]\s*\d+\s*[)）]|副本|拷贝|复制|\bcopy\b", re.IGNORECASE)
+_COPY_NAME = re.compile(
+    r"[(（]\s*\d+\s*[)）]|副本|拷贝|复制|(?<![a-z])copy(?![a-z])", re.IGNORECASE
+)
 
 
 def looks_like_copy(filename: str) -> bool:
     """Whether a file's name (without its suffix) looks like a copy of another file."""
-    return bool(_COPY_NAME.search(Path(filename).stem.replace("_", " ")))
+    return bool(_COPY_NAME.search(Path(filename).stem))
 
 
 def _keep_order(path: str) -> tuple[bool, str]:

@@ -47,6 +47,8 @@ MARCH = f"{FIN}\n2022-03-01,城阳区,甲,,贷款,100\n2022-03-02,城阳区,乙,
         "融资对接_2022-03副本.csv",
         "融资对接_2022-03 - Copy.csv",
         "融资对接_2022-03_copy.csv",
+        "融资对接copy.csv",
+        "orders_2022 Copy (2).xlsx",
     ],
 )
 def test_copy_names_are_recognised(name):
