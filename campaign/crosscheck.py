@@ -143,7 +143,8 @@ def refuse_duplicate_files(
 
 @dataclass(frozen=True)
 class _DistrictMonths:
-    """One file's rows of one district: median amount per row, and the same per month."""
+    """One file's rows of one district: its median amount per row in each month, and the
+    median of those (for a file of one month, the median per row)."""
 
     path: str
     district: str
@@ -164,52 +165,46 @@ def check_amount_history(
 ) -> None:
     """Warn where a file's amounts for a district are 100× (or 1/100) their usual size.
 
-    For each file and district: the median amount per row (amounts above zero) against the
-    history, the median of that district's monthly medians in the months before the file's
-    first month for it, from other files of the kind.  A file found off is left out of the
-    history of later files, so one slipped month does not make the next one look wrong.
-    The medians come from one grouped query over the kind's view.
+    For each file and district: the median amount per row (amounts above zero; for a file
+    of several months, the median of its monthly medians) against the history, the median of
+    that district's monthly medians in the months before the file's first month for it, from
+    other files of the kind.  A file found off is left out of the history of later files, so
+    one slipped month does not make the next one look wrong.
+    The monthly medians come from one grouped query over the kind's view.
     """
     amount = kind.amount_column
     if amount is None or len(rows_tables) < 2:
         return
     period = kind.period_column
     found = con.execute(
-        f"""WITH amounts AS (
-            SELECT source_file, district, strftime("{period}", '%Y-%m') AS month,
-                   "{amount}" AS amount
-            FROM "{kind.id}" WHERE "{amount}" > 0 AND "{period}" IS NOT NULL)
-        SELECT source_file, district, month, median(amount) FROM amounts
-        GROUP BY GROUPING SETS ((source_file, district), (source_file, district, month))"""
+        f"""SELECT source_file, district, date_trunc('month', "{period}"), median("{amount}")
+        FROM "{kind.id}" WHERE "{amount}" > 0 AND "{period}" IS NOT NULL GROUP BY ALL"""
     ).fetchall()
-    medians: dict[tuple[str, str], float] = {}
     months: dict[tuple[str, str], dict[str, float]] = {}
     for path, district, month, median in found:
-        if month is None:
-            medians[(path, district)] = median
-        else:
-            months.setdefault((path, district), {})[month] = median
+        months.setdefault((path, district), {})[month.strftime("%Y-%m")] = median
     parts = sorted(
         (
-            _DistrictMonths(path, district, medians[(path, district)], months[(path, district)])
-            for path, district in medians
+            _DistrictMonths(path, district, statistics.median(by_month.values()), by_month)
+            for (path, district), by_month in months.items()
         ),
         key=lambda p: (p.first_month, p.path, p.district),
     )
+    by_district: dict[str, list[_DistrictMonths]] = {}
+    for part in parts:
+        by_district.setdefault(part.district, []).append(part)
     off: set[tuple[str, str]] = set()
     for part in parts:
-        history = {
-            month: median
-            for other in parts
-            if other.district == part.district
-            and other.path != part.path
-            and (other.path, other.district) not in off
+        history = [
+            (month, median)
+            for other in by_district[part.district]
+            if other.path != part.path and (other.path, other.district) not in off
             for month, median in other.months.items()
             if month < part.first_month
-        }
+        ]
         if not history:
             continue
-        baseline = statistics.median(history.values())
+        baseline = statistics.median(median for _, median in history)
         ratio = part.median / baseline
         if UNIT_SLIP_FACTOR > ratio > 1 / UNIT_SLIP_FACTOR:
             continue
@@ -223,9 +218,9 @@ def check_amount_history(
             median=_number_text(part.median),
             baseline=_number_text(baseline),
             ratio=f"{ratio if too_big else 1 / ratio:,.0f}",
-            first=min(history),
-            last=max(history),
-            months=len(history),
+            first=min(month for month, _ in history),
+            last=max(month for month, _ in history),
+            months=len({month for month, _ in history}),
         )
 
 
