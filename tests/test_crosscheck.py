@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from campaign.cli import main
 from campaign.crosscheck import looks_like_copy
@@ -221,6 +223,25 @@ def test_a_month_typed_in_yuan_is_warned_against_the_districts_history(tmp_path)
     ]
     june = report(dataset, "融资对接_2022-06.csv")
     assert (june.rows_loaded, june.errors) == (3, [])  # kept: a warning, not a refusal
+
+
+def test_yuan_shown_as_wan_by_a_number_format_is_warned(tmp_path):
+    for month, amounts in HISTORY.items():
+        write_month(tmp_path, month, amounts)
+    # June's workbook holds 元 (2,500,000 and 3,500,000) under a format that shows 万:
+    # "250.0000" and "350.0000" on screen; the cells hold the 元 values.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(FIN.split(","))
+    for day, amount in ((10, 2_500_000), (11, 3_500_000)):
+        sheet.append([dt.date(2022, 6, day), "城阳区", f"企业{day}", None, "贷款", amount])
+        sheet.cell(row=sheet.max_row, column=6).number_format = '0!.0000"万"'
+    workbook.save(tmp_path / "extracts" / "融资对接_2022-06.xlsx")
+    [(path, _, reason)] = unit_warnings(load_dataset(tmp_path))
+    # Median (2,500,000 + 3,500,000) / 2 = 3,000,000 against 200: 15,000 times.
+    assert path == "extracts/融资对接_2022-06.xlsx"
+    assert reason.startswith("城阳区：本文件金额中位数 3,000,000 万元/行，")
+    assert "200 万元/行的 15,000 倍，单位可能填成了元（应为万元）" in reason
 
 
 def test_a_month_typed_in_yi_yuan_is_warned_too(tmp_path):
