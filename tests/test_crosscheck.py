@@ -34,7 +34,7 @@ def report(dataset: Dataset, name: str):
     return next(f for f in dataset.files if f.path == f"extracts/{name}")
 
 
-MARCH = f"{FIN}\n2022-03-01,城阳区,甲,,贷款,100\n2022-03-02,城阳区,乙,,贷款,200\n2022-03-03,李沧区,丙,,债券,300\n"
+MARCH = f"{FIN}\n2022-03-01,城阳区,甲,,贷款,100\n2022-03-02,城阳区,乙,,贷款,200\n2022-03-03,李沧区,丙,,债券,350\n"
 
 
 # --- The same file twice ------------------------------------------------------------------
@@ -69,8 +69,8 @@ def test_a_file_uploaded_twice_is_counted_once_and_the_copy_refused(tmp_path):
     # "融资对接_2022-03 (1).csv" sorts before the original (space < "."), but its name is a copy's.
     write(tmp_path, "融资对接_2022-03 (1).csv", MARCH)
     dataset = load_dataset(tmp_path)
-    # 100 + 200 + 300 = 600, not 1,200.
-    assert sql(dataset, "SELECT sum(amount_wan), count(*) FROM financing") == [(600.0, 3)]
+    # 100 + 200 + 350 = 650, not 1,300.
+    assert sql(dataset, "SELECT sum(amount_wan), count(*) FROM financing") == [(650.0, 3)]
     copy = report(dataset, "融资对接_2022-03 (1).csv")
     assert (copy.rows_total, copy.rows_loaded, copy.warnings) == (3, 0, [])
     assert [(e.line, e.reason_zh) for e in copy.errors] == [
@@ -90,11 +90,11 @@ def test_of_two_identical_files_with_plain_names_the_later_name_is_refused(tmp_p
     write(
         tmp_path,
         "financing_2022-03_b.csv",
-        f"{FIN}\n2022/3/3,李沧,丙,,债券,300\n2022-03-01,城阳区,甲,,贷款,100.00\n"
+        f"{FIN}\n2022/3/3,李沧,丙,,债券,350\n2022-03-01,城阳区,甲,,贷款,100.00\n"
         "2022-03-02,城阳区,乙,,贷款,200\n",
     )
     dataset = load_dataset(tmp_path)
-    assert sql(dataset, "SELECT sum(amount_wan) FROM financing") == [(600.0,)]
+    assert sql(dataset, "SELECT sum(amount_wan) FROM financing") == [(650.0,)]
     later = report(dataset, "financing_2022-03_b.csv")
     assert later.rows_loaded == 0
     assert later.errors[0].reason_zh == (
@@ -112,8 +112,8 @@ def test_a_file_whose_rows_are_all_in_a_bigger_file_is_refused(tmp_path):
         MARCH + "2022-04-01,城阳区,丁,,贷款,400\n",
     )
     dataset = load_dataset(tmp_path)
-    # 100 + 200 + 300 + 400 = 1,000 (the March file's 600 not added again).
-    assert sql(dataset, "SELECT sum(amount_wan) FROM financing") == [(1000.0,)]
+    # 100 + 200 + 350 + 400 = 1,050 (the March file's 650 not added again).
+    assert sql(dataset, "SELECT sum(amount_wan) FROM financing") == [(1050.0,)]
     part = report(dataset, "融资对接_2022-03.csv")
     assert part.rows_loaded == 0
     assert part.errors[0].reason_zh == (
@@ -131,8 +131,8 @@ def test_files_sharing_only_some_rows_are_both_loaded_with_row_warnings(tmp_path
         f"{FIN}\n2022-03-01,城阳区,甲,,贷款,100\n2022-03-04,城阳区,戊,,贷款,50\n",
     )
     dataset = load_dataset(tmp_path)
-    # Nothing refused: 600 + 100 + 50 = 750; the repeated row is a warning, as before.
-    assert sql(dataset, "SELECT sum(amount_wan) FROM financing") == [(750.0,)]
+    # Nothing refused: 650 + 100 + 50 = 800; the repeated row is a warning, as before.
+    assert sql(dataset, "SELECT sum(amount_wan) FROM financing") == [(800.0,)]
     extra = report(dataset, "融资对接_2022-03_补报.csv")
     assert (extra.rows_loaded, extra.errors) == (2, [])
     assert [w.line for w in extra.warnings] == [2]
@@ -172,7 +172,7 @@ def test_an_upload_identical_to_an_existing_extract_is_refused(tmp_path):
     assert sorted(p.name for p in (tmp_path / "extracts").iterdir()) == ["融资对接_2022-03.csv"]
     # Sending the same file again under its own name replaces it with itself: allowed.
     accept_upload(tmp_path, "融资对接_2022-03.csv", MARCH.encode())
-    assert sql(load_dataset(tmp_path), "SELECT sum(amount_wan) FROM financing") == [(600.0,)]
+    assert sql(load_dataset(tmp_path), "SELECT sum(amount_wan) FROM financing") == [(650.0,)]
 
 
 # --- A whole file in the wrong unit ---------------------------------------------------------
@@ -180,7 +180,7 @@ def test_an_upload_identical_to_an_existing_extract_is_refused(tmp_path):
 # 城阳区's history, one file a month, amounts per row in 万元; the monthly medians are
 # 200, 200, 400, 120, 300, so the history's median is 200.
 HISTORY = {
-    "01": [100, 200, 300],
+    "01": [100, 200, 310],
     "02": [150, 250],
     "03": [400, 500, 300],
     "04": [100, 120, 140],
@@ -268,7 +268,7 @@ def test_ordinary_variation_and_other_districts_are_not_warned(tmp_path):
 
 
 def test_a_slipped_month_does_not_make_the_next_month_look_wrong(tmp_path):
-    write_month(tmp_path, "01", [100, 200, 300])
+    write_month(tmp_path, "01", [100, 200, 310])
     write_month(tmp_path, "02", [1_500_000, 2_500_000])  # 元: median 2,000,000 vs 200
     write_month(tmp_path, "03", [400, 500, 300])  # against January only: 400 / 200 = 2
     warned = unit_warnings(load_dataset(tmp_path))

@@ -19,13 +19,15 @@ from campaign.templates import TEMPLATE_ROWS, template_workbook
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def fill(template: bytes, rows: list[list[object]], out: Path) -> None:
-    """Type ``rows`` into the data sheet from row 2, as a person would (Python values)."""
+def fill(template: bytes, rows: list[dict[str, object]], out: Path) -> None:
+    """Type ``rows`` (header → value) into the data sheet from row 2, as a person would,
+    each value under the header the template shows for it."""
     workbook = load_workbook(io.BytesIO(template))
     sheet = workbook.worksheets[0]
+    position = {cell.value: cell.column for cell in sheet[1]}
     for r, values in enumerate(rows, start=2):
-        for c, value in enumerate(values, start=1):
-            sheet.cell(row=r, column=c, value=value)
+        for header, value in values.items():
+            sheet.cell(row=r, column=position[header], value=value)
     out.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(out)
 
@@ -36,10 +38,14 @@ def sql(dataset, query: str) -> list[tuple]:
 
 
 def test_a_filled_financing_template_loads_every_row_with_no_issue(tmp_path):
+    header = ("日期", "区市", "企业名称", "金融机构", "融资方式", "金额（万元）")
     rows = [
-        [dt.date(2022, 3, 1), "城阳区", "青岛甲机械有限公司", "青岛银行", "贷款", 100.5],
-        [dt.date(2022, 3, 9), "西海岸新区", "青岛乙电子有限公司", None, "债券", 200.25],
-        [dt.date(2022, 3, 31), "城阳区", "青岛丙食品有限公司", "农商银行", None, 300],
+        dict(zip(header, values, strict=True))
+        for values in (
+            (dt.date(2022, 3, 1), "城阳区", "青岛甲机械有限公司", "青岛银行", "贷款", 100.5),
+            (dt.date(2022, 3, 9), "西海岸新区", "青岛乙电子有限公司", None, "债券", 200.25),
+            (dt.date(2022, 3, 31), "城阳区", "青岛丙食品有限公司", "农商银行", None, 300),
+        )
     ]
     fill(
         template_workbook(KINDS_BY_ID["financing"]),
@@ -62,25 +68,29 @@ def test_a_filled_financing_template_loads_every_row_with_no_issue(tmp_path):
     ]
 
 
-def _row(kind_id: str, n: int) -> list[object]:
-    """Row ``n`` (1..5) of a kind: every value picked from the template's own choices."""
+def _row(kind_id: str, n: int) -> dict[str, object]:
+    """Row ``n`` (1..5) of a kind: every value picked from the template's own choices
+    (a column of another type is left empty unless required)."""
     kind = KINDS_BY_ID[kind_id]
-    values: list[object] = []
+    values: dict[str, object] = {}
     for column in kind.columns:
         if column.type == "date":
-            values.append(dt.date(2022, 3, n))
+            value: object = dt.date(2022, 3, n)
         elif column.type == "amount":
-            values.append(10.5 * n)
+            value = 10.5 * n
         elif column.type == "integer":
-            values.append(n)
+            value = n
         elif column.type == "bool":
-            values.append("是" if n % 2 else "否")
+            value = "是" if n % 2 else "否"
         elif column.is_district:
-            values.append(DISTRICTS[n])
+            value = DISTRICTS[n]
         elif column.allowed:
-            values.append(column.allowed[n % len(column.allowed)])
+            value = column.allowed[n % len(column.allowed)]
+        elif column.type == "text" or column.required:
+            value = f"{column.header_zh}{n:04d}"
         else:
-            values.append(f"{column.header_zh}{n:04d}")
+            continue
+        values[column.header_zh] = value
     return values
 
 
