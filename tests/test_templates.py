@@ -32,6 +32,13 @@ def fill(template: bytes, rows: list[dict[str, object]], out: Path) -> None:
     workbook.save(out)
 
 
+def issues_besides_the_instructions(file) -> list:
+    """Every error, warning and note of a file, except the reader's word that it skipped the
+    填报说明 sheet (the one issue a filled-in template may have)."""
+    issues = [*file.errors, *file.warnings, *getattr(file, "notes", [])]
+    return [i for i in issues if "填报说明" not in i.reason_zh]
+
+
 def sql(dataset, query: str) -> list[tuple]:
     with dataset.connect() as con:
         return con.execute(query).fetchall()
@@ -54,7 +61,7 @@ def test_a_filled_financing_template_loads_every_row_with_no_issue(tmp_path):
     )
     dataset = load_dataset(tmp_path)
     [file] = dataset.files
-    assert (file.kind, file.errors, file.warnings) == ("financing", [], [])
+    assert (file.kind, issues_besides_the_instructions(file)) == ("financing", [])
     assert (file.rows_total, file.rows_loaded) == (3, 3)
     # 100.5 + 300 = 400.5 for 城阳区; 200.25 for 西海岸新区; 600.75 in all.
     assert sql(
@@ -100,7 +107,7 @@ def test_every_kinds_template_filled_with_five_rows_reads_back_clean(tmp_path, k
     fill(template_workbook(kind), rows, tmp_path / f"extracts/{kind.name_zh}_2022-03.xlsx")
     dataset = load_dataset(tmp_path)
     [file] = dataset.files
-    assert (file.kind, file.errors, file.warnings) == (kind.id, [], [])
+    assert (file.kind, issues_besides_the_instructions(file)) == (kind.id, [])
     assert (file.rows_total, file.rows_loaded) == (5, 5)
     numbers = [c for c in kind.columns if c.type in ("amount", "integer")]
     expected = {"amount": 157.5, "integer": 15}  # 10.5 × (1+2+3+4+5); 1+2+3+4+5
