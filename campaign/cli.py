@@ -72,7 +72,8 @@ def validation_text(dataset: Dataset, lang: str = "zh") -> str:
     """The readable `validate` report: each file's outcome first (✓ loaded, ! rows excluded,
     ✗ refused), then the details of each file with problems, then the counts."""
     lines: list[str] = [file_outcome(f).line(lang) for f in dataset.files]
-    with_issues = [f for f in dataset.files if f.errors or f.warnings]
+    # Notes (a severity below warnings) count as details too, where reports carry them.
+    with_issues = [f for f in dataset.files if f.errors or f.warnings or getattr(f, "notes", None)]
     if with_issues:
         lines += ["", t("outcome.details", lang)]
     for f in with_issues:
