@@ -13,7 +13,7 @@ Two forms:
   compares only the UTF-8 files on both sides.  ``bench_folder()`` is what
   ``benchmarks/run_all.py`` calls.
 
-    python benchmarks/bench_ingest.py [--rows 1000000] [--runs 3] [--encoding utf-8]
+    python benchmarks/bench_ingest.py [--rows 1000000] [--runs 3] [--encoding utf-8] [--monthly]
     python benchmarks/bench_ingest.py --data benchmarks/out/sample-scale-10 [--utf8-only]
 """
 
@@ -107,6 +107,26 @@ def write_financing(path: Path, rows: int, encoding: str, seed: int = 7) -> None
         out.writelines(
             f"{dates[i]},{d[i]},{names[i]},{b[i]},{c[i]},{amounts[i]}\n" for i in range(rows)
         )
+
+
+def split_by_month(path: Path, encoding: str) -> list[Path]:
+    """Split an extract into one file per month (``financing_2021-01.csv``, ...), so the
+    checks across files (repeated files, each month's amounts against the district's
+    history) do their work; the rows are the same."""
+    with path.open(encoding=encoding) as source:
+        header = source.readline()
+        months: dict[str, list[str]] = {}
+        for line in source:
+            months.setdefault(line[:7], []).append(line)
+    written = []
+    for month, lines in sorted(months.items()):
+        target = path.with_name(f"financing_{month}.csv")
+        with target.open("w", encoding=encoding, newline="") as out:
+            out.write(header)
+            out.writelines(lines)
+        written.append(target)
+    path.unlink()
+    return written
 
 
 def run(
@@ -204,6 +224,9 @@ def main() -> None:
     parser.add_argument("--encoding", default="utf-8")
     parser.add_argument("--data", type=Path, help="a whole data folder instead of one file")
     parser.add_argument("--utf8-only", action="store_true", help="with --data: UTF-8 files")
+    parser.add_argument(
+        "--monthly", action="store_true", help="the same rows as one file per month"
+    )
     args = parser.parse_args()
     if args.data:
         r = bench_folder(args.data.resolve(), args.runs, args.utf8_only)
@@ -224,9 +247,13 @@ def main() -> None:
         csv_path = data_dir / "extracts" / "financing_bench.csv"
         write_financing(csv_path, args.rows, args.encoding)
         size_mb = csv_path.stat().st_size / 1e6
+        files = split_by_month(csv_path, args.encoding) if args.monthly else [csv_path]
         bare, full = alternated(data_dir, args.runs)
     print(f"machine: {bench_machine.summary()}")
-    print(f"file: {args.rows:,} rows, {size_mb:.0f} MB, {args.encoding}; median of {args.runs}\n")
+    print(
+        f"{len(files)} file(s): {args.rows:,} rows, {size_mb:.0f} MB, {args.encoding}; "
+        f"median of {args.runs}\n"
+    )
     print("| path | seconds | rows/s | MB/s | peak memory |")
     print("|---|---|---|---|---|")
     for name, r in (("bare DuckDB read_csv", bare), ("full validation + build", full)):

@@ -1,6 +1,8 @@
 """`python -m campaign ...`: the command line of the engine.
 
-Exit codes: 0 success, 1 the data or a query has errors, 2 a usage error.
+Exit codes: 0 success, 1 the data or a query has errors, 2 a usage error.  For `validate`,
+0 means every row that carries data was loaded (see :mod:`campaign.outcomes`); 1 that a
+file was refused or a data row excluded.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from campaign import auth_commands
 from campaign.brief import commands as brief_commands
 from campaign.i18n import t
 from campaign.kpi import commands as kpi_commands
+from campaign.outcomes import FileOutcome, exit_code, file_outcome
 from campaign.storage import Dataset, extract_paths, load_dataset
 
 # How many issues per file the readable report lists before summarising.
@@ -33,18 +36,26 @@ def _validate(args: argparse.Namespace) -> int:
         print(validation_text(dataset, lang))
     if dataset.build_error:
         print(t("validation.build_failed", lang, detail=dataset.build_error), file=sys.stderr)
-        return 1
-    return 1 if dataset.error_count else 0
+    return exit_code(dataset.files, build_failed=bool(dataset.build_error))
+
+
+def _outcome_json(outcome: FileOutcome) -> dict[str, object]:
+    return {
+        "outcome": outcome.outcome,
+        "rows_excluded": outcome.rows_excluded,
+        "rows_skipped": outcome.rows_skipped,
+    }
 
 
 def validation_json(dataset: Dataset, lang: str = "zh") -> dict[str, object]:
-    """The `validate --json` object: files with their errors, warnings and notes, and the
-    counts (notes and warnings do not fail `validate`; errors do)."""
+    """The `validate --json` object: files with their outcome, errors, warnings and notes,
+    and the counts (notes and warnings do not fail `validate`; errors do)."""
     return {
         "files": [
             {
                 "path": f.path,
                 "kind": f.kind,
+                **_outcome_json(file_outcome(f)),
                 "rows_total": f.rows_total,
                 "rows_loaded": f.rows_loaded,
                 "errors": [i.as_json(lang) for i in f.errors],
@@ -60,9 +71,13 @@ def validation_json(dataset: Dataset, lang: str = "zh") -> dict[str, object]:
 
 
 def validation_text(dataset: Dataset, lang: str = "zh") -> str:
-    """The readable `validate` report: a line per file, then its problems."""
-    lines: list[str] = []
-    for f in dataset.files:
+    """The readable `validate` report: each file's outcome first (✓ loaded, ! rows excluded,
+    ✗ refused), then the details of each file with problems, then the counts."""
+    lines: list[str] = [file_outcome(f).line(lang) for f in dataset.files]
+    with_issues = [f for f in dataset.files if f.errors or f.warnings or f.notes]
+    if with_issues:
+        lines += ["", t("outcome.details", lang)]
+    for f in with_issues:
         lines.append(
             t(
                 "validation.report_file",
@@ -134,6 +149,23 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _template(args: argparse.Namespace) -> int:
+    from campaign.contracts import KINDS
+    from campaign.templates import kind_for_name, template_workbook
+
+    kind = kind_for_name(args.kind)
+    if kind is None:
+        choices = ", ".join(f"{k.id}/{k.name_zh}" for k in KINDS)
+        print(
+            t("template.unknown_kind", args.lang, kind=args.kind, choices=choices), file=sys.stderr
+        )
+        return 2
+    out = Path(args.out)
+    out.write_bytes(template_workbook(kind, args.lang))
+    print(t("template.written", args.lang, path=out))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m campaign", description="攻势看板 engine")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -149,6 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=2022)
     sample.add_argument("--scale", type=int, default=1, help="multiply the row counts")
     sample.set_defaults(handler=_sample)
+
+    template = sub.add_parser("template", help="write the Excel template of an extract kind")
+    template.add_argument("kind", help="kind id or Chinese name (financing, 融资对接, ...)")
+    template.add_argument("--out", required=True, help="the .xlsx file to write")
+    template.add_argument("--lang", choices=("zh", "en"), default="zh")
+    template.set_defaults(handler=_template)
 
     kpi_commands.register(sub)
     brief_commands.register(sub)

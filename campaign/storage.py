@@ -36,6 +36,7 @@ from campaign.contracts import (
     kind_for_filename,
     load_district_aliases,
 )
+from campaign.crosscheck import check_amount_history, refuse_duplicate_files
 from campaign.reader import (
     EXTRACT_SUFFIXES,
     IGNORED_NAMES,
@@ -62,6 +63,7 @@ _BUILD_SOURCES = (
     "table_layout.py",
     "workbooks.py",
     "validation.py",
+    "crosscheck.py",
     "storage.py",
 )
 
@@ -347,8 +349,10 @@ def build_database(
                 if table is not None:
                     rows_tables[part_kind.id][source] = table
         for kind in KINDS:
+            refuse_duplicate_files(con, kind, reports, rows_tables[kind.id])
             create_kind_view(con, kind, rows_tables[kind.id])
             check_kind(con, kind, reports, headers, rows_tables[kind.id])
+            check_amount_history(con, kind, reports, headers, rows_tables[kind.id])
             for source_file, loaded in con.execute(
                 f'SELECT source_file, count(*) FROM "{kind.id}" GROUP BY 1'
             ).fetchall():

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from campaign.contracts import kind_for_filename
+from campaign.crosscheck import identical_extract
 from campaign.reader import EXTRACT_SUFFIXES
 from campaign.storage import Dataset, build_database, extract_paths, load_dataset
 from campaign.validation import FileReport
@@ -115,11 +116,19 @@ def _check_size(content: bytes) -> None:
         raise UploadRejected("validation.empty_file")
 
 
+def _check_not_a_copy(data_dir: Path, name: str, content: bytes) -> None:
+    """Refuse a file byte-identical to another extract: its rows would count twice."""
+    existing = identical_extract(data_dir, name, content)
+    if existing is not None:
+        raise UploadRejected("upload.identical_file", name=name, existing=existing)
+
+
 def preview_upload(data_dir: Path, filename: str, content: bytes) -> UploadPreview:
     """Check ``content`` as if it were ``extracts/<filename>``; change nothing."""
     name = safe_name(filename)
     _check_size(content)
     data_dir = Path(data_dir)
+    _check_not_a_copy(data_dir, name, content)
     with tempfile.TemporaryDirectory(prefix="campaign-preview-") as tmp:
         stage = Path(tmp)
         (stage / "extracts").mkdir()
@@ -240,6 +249,7 @@ def accept_upload(data_dir: Path, filename: str, content: bytes) -> Dataset:
     name = safe_name(filename)
     _check_size(content)
     with data_folder_lock(data_dir):
+        _check_not_a_copy(Path(data_dir), name, content)
         return _swap_and_build(Path(data_dir), name, content, "upload")
 
 

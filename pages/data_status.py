@@ -6,7 +6,7 @@ import streamlit as st
 
 from campaign import views
 from campaign.formatting import format_month
-from pages import _ui
+from pages import _templates, _ui
 
 ctx = _ui.context()
 files = ctx.dataset.files
@@ -45,3 +45,7 @@ with _ui.section(ctx):
                 st.caption(ctx.t("ui.data.no_issues"))
             else:
                 st.dataframe(frame, hide_index=True, width="stretch")
+
+with _ui.section(ctx):
+    _ui.heading(ctx.t("template.title"))
+    _templates.template_download(ctx, "data_template")

@@ -18,7 +18,7 @@ from campaign.uploads import (
     restore_version,
     versions,
 )
-from pages import _staff, _ui
+from pages import _staff, _templates, _ui
 
 ctx = _ui.context()
 _staff.require(ctx, Action.UPLOAD)
@@ -32,6 +32,7 @@ def preview(name: str, digest: str, data_fingerprint: str, _content: bytes):
 
 
 st.caption(ctx.t("bench.upload.help", limit=f"{max_upload_bytes() / 1e6:,.0f}"))
+_templates.template_download(ctx, "upload_template")
 uploads = st.file_uploader(
     ctx.t("bench.upload.choose"),
     type=[suffix.lstrip(".") for suffix in EXTRACT_SUFFIXES],

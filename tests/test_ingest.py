@@ -433,6 +433,9 @@ def test_validate_exit_codes_and_json_shape(tmp_path, capsys):
     assert bad == {
         "path": "extracts/financing_b.csv",
         "kind": "financing",
+        "outcome": "partial",
+        "rows_excluded": 1,
+        "rows_skipped": 0,
         "rows_total": 1,
         "rows_loaded": 0,
         "errors": [
