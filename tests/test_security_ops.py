@@ -1,0 +1,246 @@
+"""Application hardening (issue 11, the medium items outside SQL and uploads): each test
+puts the exact bad input of the report through the real code path and checks what a user
+would meet.
+
+- the meeting-pack workbook writes typed text as text, never as a formula;
+- a KPI's description and owner show literally (no link, no HTML), like a note;
+- a district-limited user writes follow-up notes for their own district only;
+- five wrong guesses lock a name from that address only, and an admin can unlock it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from openpyxl import load_workbook
+
+from campaign import auth, cli, views
+from campaign.access import LOCAL_USER, User, may_write_note
+from campaign.kpi.definitions import parse_kpi_file
+from campaign.notes import NoteError, NotesStore
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = ROOT / "queries"
+
+# The payloads of the report: a formula that opens a link, and a DDE command.
+HYPERLINK = '=HYPERLINK("http://evil.example/login","点击查看详情")'
+DDE = "=cmd|' /C calc'!A0"
+
+
+def sample_folder(folder: Path) -> Path:
+    """A data folder on the shipped sample (symlinked extracts and targets)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "extracts").symlink_to(ROOT / "data" / "extracts", target_is_directory=True)
+    (folder / "targets.csv").symlink_to(ROOT / "data" / "targets.csv")
+    return folder
+
+
+def queries_with_header(folder: Path, kpi_id: str, **fields: str) -> Path:
+    """A copy of the shipped queries where ``kpi_id``'s header fields are replaced."""
+    shutil.copytree(QUERIES, folder)
+    path = folder / f"{kpi_id}.sql"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        for key, value in fields.items():
+            if line.startswith(f"-- {key}:"):
+                lines[index] = f"-- {key}: {value}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+# ---------------------------------------------------------------- spreadsheet formulas
+
+
+def test_the_meeting_pack_workbook_keeps_formula_looking_text_as_text(tmp_path):
+    data = sample_folder(tmp_path / "data")
+    queries = queries_with_header(tmp_path / "queries", "chambers_new", name_zh=HYPERLINK)
+    NotesStore.for_data(data).add(
+        "chambers_new",
+        "全市",
+        "2022-09",
+        reason=DDE,
+        action=HYPERLINK,
+        due_date=None,
+        author="=1+1",
+        user=LOCAL_USER,
+    )
+    out = tmp_path / "pack.xlsx"
+    code = cli.main(
+        [
+            *("brief", "--data", str(data), "--queries", str(queries)),
+            *("--as-of", "2022-09-30", "--out", str(out)),
+        ]
+    )
+    assert code == 0
+    book = load_workbook(out)
+    formulas = [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+    assert formulas == []
+    texts = [
+        cell.value
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
+    # The KPI name (KPI table, monthly sheet title), the note's reason, action and author
+    # are all there, character for character, as text.
+    assert texts.count(HYPERLINK) >= 2
+    assert DDE in texts and "=1+1" in texts
+
+
+# ---------------------------------------------------------------- Markdown from files
+
+
+def rendered(markdown: str) -> str:
+    """``markdown`` as CommonMark HTML, with HTML allowed and every link target accepted
+    (so an unescaped ``javascript:`` link would come out as one)."""
+    parser = MarkdownIt("commonmark", {"html": True})
+    parser.validateLink = lambda url: True
+    return parser.render(markdown)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[x](javascript:alert(4))",
+        "[请点此重新登录](https://evil.example/login)",
+        "<a href='https://evil.example'>登录</a><img src=x onerror=alert(1)>",
+        "![](https://evil.example/track.png)",
+        "# 标题 **粗体** `代码`",
+    ],
+)
+def test_a_kpi_description_and_owner_show_as_typed_never_as_links(tmp_path, text):
+    queries = queries_with_header(
+        tmp_path / "queries", "chambers_new", description=text, owner=text
+    )
+    definition = parse_kpi_file(queries / "chambers_new.sql").definition
+    assert definition is not None
+    html = rendered(views.definition_markdown(definition, "zh"))
+    assert "<a " not in html and "<img" not in html and "<h1" not in html
+    assert "<strong>说明</strong>" in html  # the labels' own emphasis stays
+    shown = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert html.count(shown) == 2  # description and owner, character for character
+
+
+def test_bare_web_addresses_are_broken_for_github_style_autolinks():
+    # Streamlit's Markdown (GFM) links bare addresses; an escaped ':' or '.' stops that.
+    escaped = views.markdown_literal("请登录 https://evil.example 或 www.evil.example")
+    assert "https://" not in escaped and "www." not in escaped
+    assert rendered(escaped) == "<p>请登录 https://evil.example 或 www.evil.example</p>\n"
+
+
+# ---------------------------------------------------------------- notes and scope
+
+CHENGYANG_VIEWER = User("bob", "viewer", district="城阳区")
+CITY_ANALYST = User("alice", "analyst")
+
+
+def test_a_district_limited_user_writes_notes_for_their_own_district_only(tmp_path):
+    store = NotesStore(tmp_path / "notes.sqlite3")
+    note = {"reason": "原因", "action": "措施", "due_date": None, "author": "城阳区工商联"}
+    with pytest.raises(NoteError) as refused:
+        store.add("financing_amount", "全市", "2022-09", **note, user=CHENGYANG_VIEWER)
+    assert refused.value.key == "notes.error.scope_denied"
+    assert "城阳区" in refused.value.text("zh") and "全市" in refused.value.text("zh")
+    with pytest.raises(NoteError):
+        store.add("financing_amount", "市南区", "2022-09", **note, user=CHENGYANG_VIEWER)
+    own = store.add("financing_amount", "城阳区", "2022-09", **note, user=CHENGYANG_VIEWER)
+    city = store.add("financing_amount", "全市", "2022-09", **note, user=CITY_ANALYST)
+    # Editing is writing: a city-wide note cannot be revised by the district user either.
+    with pytest.raises(NoteError):
+        store.revise(city.id, **note, user=CHENGYANG_VIEWER)
+    store.revise(own.id, **{**note, "action": "新措施"}, user=CHENGYANG_VIEWER)
+    current = sorted((n.scope, n.action) for n in store.current(month="2022-09"))
+    assert current == [("全市", "措施"), ("城阳区", "新措施")]
+
+
+def test_the_note_rule_is_the_viewing_rule():
+    assert may_write_note(CHENGYANG_VIEWER, "城阳区")
+    assert not may_write_note(CHENGYANG_VIEWER, None)  # 全市
+    assert may_write_note(CITY_ANALYST, None) and may_write_note(CITY_ANALYST, "城阳区")
+    assert not may_write_note(None, "城阳区")
+    assert not may_write_note(User("x", "no-such-role"), None)
+
+
+# ---------------------------------------------------------------- failed logins
+
+
+@pytest.fixture
+def users_config(tmp_path, monkeypatch) -> auth.AuthConfig:
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(
+        auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+    monkeypatch.setattr(auth, "_dummy_hash", None)
+    users = tmp_path / "users.toml"
+    auth.put_user(users, "admin", "admin", password="the admin's password")
+    (tmp_path / "session.secret").write_text("s" * 40)
+    config_file = tmp_path / "auth.toml"
+    config_file.write_text(
+        'mode = "users"\nusers_file = "users.toml"\nsecret_file = "session.secret"\n'
+        'state_dir = "state"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(auth.ENV_VAR, str(config_file))
+    return auth.load_config()
+
+
+def test_five_wrong_guesses_from_one_address_do_not_lock_the_admin_out_elsewhere(users_config):
+    guard = auth.LoginGuard(users_config.attempts_path)
+    try:
+        now = 1_700_000_000.0
+        for _ in range(5):
+            auth.login(users_config, guard, "admin", "guess", "203.0.113.9", now)
+        from_attacker = auth.login(
+            users_config, guard, "admin", "the admin's password", "203.0.113.9", now + 1
+        )
+        assert from_attacker.refused == "locked"
+        at_desk = auth.login(
+            users_config, guard, "admin", "the admin's password", "10.0.0.5", now + 1
+        )
+        assert at_desk.session is not None and at_desk.session.user.role == "admin"
+    finally:
+        guard.close()
+
+
+def test_users_unlock_lifts_the_lock_of_a_name_for_every_address(users_config, capsys):
+    import time
+
+    guard = auth.LoginGuard(users_config.attempts_path)
+    try:
+        now = time.time()
+        for address in ("10.0.0.5", "10.0.0.6"):
+            for _ in range(5):
+                auth.login(users_config, guard, "admin", "typo", address, now)
+        assert (
+            auth.login(
+                users_config, guard, "admin", "the admin's password", "10.0.0.5", now
+            ).refused
+            == "locked"
+        )
+        assert cli.main(["users", "unlock", "ADMIN"]) == 0  # names compare case-folded
+        assert "2 lock(s) lifted" in capsys.readouterr().out
+        # The address locks (five failures from each) stay: they are another key.
+        assert guard.locked_for(["addr:10.0.0.5"], now) > 0
+        assert cli.main(["users", "unlock", "--address", "10.0.0.5"]) == 0
+        signed_in = auth.login(
+            users_config, guard, "admin", "the admin's password", "10.0.0.5", now
+        )
+        assert signed_in.session is not None
+    finally:
+        guard.close()
+
+
+def test_users_unlock_needs_a_name_or_an_address(users_config, capsys):
+    assert cli.main(["users", "unlock"]) == 2
+    assert "NAME" in capsys.readouterr().err
