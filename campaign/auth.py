@@ -881,6 +881,18 @@ def oidc_user(config: AuthConfig, claims: Mapping[str, object], now: float | Non
     return person_user(config, identity, name if isinstance(name, str) else None)
 
 
+def serves_network(address: str | None) -> bool:
+    """Whether a server bound to ``address`` is reachable from other machines (an empty
+    address is every interface).  Local mode there means anyone on the network is an admin."""
+    text = (address or "").strip().strip("[]")
+    if text == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return True  # every interface (""), a host name or an address we cannot judge
+
+
 def new_secret() -> str:
     """A random secret for signing session tokens (64 hex characters)."""
     return secrets.token_hex(32)

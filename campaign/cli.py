@@ -14,6 +14,7 @@ from campaign import auth_commands
 from campaign.brief import commands as brief_commands
 from campaign.i18n import t
 from campaign.kpi import commands as kpi_commands
+from campaign.logs import configure_logging
 from campaign.storage import Dataset, extract_paths, load_dataset
 
 # How many issues per file the readable report lists before summarising.
@@ -153,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_logging()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

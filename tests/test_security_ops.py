@@ -10,7 +10,14 @@ would meet.
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +31,8 @@ from campaign.notes import NoteError, NotesStore
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
+sys.path.insert(0, str(ROOT / "deploy"))
+from loopback import free_port, healthy  # noqa: E402  (deploy/loopback.py)
 
 # The payloads of the report: a formula that opens a link, and a DDE command.
 HYPERLINK = '=HYPERLINK("http://evil.example/login","点击查看详情")'
@@ -244,3 +253,108 @@ def test_users_unlock_lifts_the_lock_of_a_name_for_every_address(users_config, c
 def test_users_unlock_needs_a_name_or_an_address(users_config, capsys):
     assert cli.main(["users", "unlock"]) == 2
     assert "NAME" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- local mode listens locally
+
+
+def make_run_command(*variables: str) -> list[str]:
+    """``make run`` as the README gives it (the virtualenv taken as installed: -o)."""
+    return ["make", "-s", "-C", str(ROOT), "-o", ".venv/.installed", "run", *variables]
+
+
+def test_make_run_passes_the_loopback_address_unless_one_is_given():
+    dry = subprocess.run([*make_run_command(), "-n"], capture_output=True, text=True, check=True)
+    assert "--server.address 127.0.0.1 " in dry.stdout
+    given = subprocess.run(
+        [*make_run_command("ADDRESS=0.0.0.0"), "-n"], capture_output=True, text=True, check=True
+    )
+    assert "--server.address 0.0.0.0 " in given.stdout
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses with a socket listening on ``port`` (from /proc/net/tcp{,6})."""
+    found: set[str] = set()
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            address, port_hex = fields[1].split(":")
+            if fields[3] != "0A" or int(port_hex, 16) != port:  # 0A = LISTEN
+                continue
+            raw = bytes.fromhex(address)
+            # The kernel prints each 32-bit word in host (little-endian) order.
+            words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
+            found.add(str(ipaddress.ip_address(words if width == 32 else words[:4])))
+    return found
+
+
+def serve_until_healthy(command: list[str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "CAMPAIGN_DATA": str(ROOT / "data")}
+    env.pop("CAMPAIGN_AUTH", None)  # local mode
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env,
+            start_new_session=True,
+        )  # fmt: skip
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited:\n{log.read_text(errors='replace')}")
+        if healthy(f"http://127.0.0.1:{port}"):
+            return process
+        time.sleep(0.25)
+    stop(process)
+    raise AssertionError(f"the server did not answer:\n{log.read_text(errors='replace')}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["make run", "streamlit run without --server.address"],
+)
+def test_local_mode_listens_on_loopback_only(tmp_path, how):
+    port = free_port()
+    if how == "make run":
+        command = make_run_command(f"PORT={port}", f"PY={sys.executable}")
+    else:  # the default in .streamlit/config.toml
+        command = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
+        command += ["--server.port", str(port), "--server.headless", "true"]
+    process = serve_until_healthy(command, port, tmp_path / "server.log")
+    try:
+        assert listening_addresses(port) == {"127.0.0.1"}
+    finally:
+        stop(process)
+
+
+# ---------------------------------------------------------------- the log
+
+
+def test_the_command_line_logs_with_time_level_and_logger(users_config, tmp_path):
+    guard = auth.LoginGuard(users_config.attempts_path)
+    for _ in range(5):
+        auth.login(users_config, guard, "admin", "typo", "10.0.0.7", time.time())
+    guard.close()
+    # A real process, so nothing of pytest's logging set-up helps: an unlock is an audit event.
+    done = subprocess.run(
+        [sys.executable, "-m", "campaign", "users", "unlock", "admin"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, auth.ENV_VAR: str(users_config.source)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.search(
+        r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING campaign\.auth: "
+        r"unlocked from the command line: admin \(1 lock\(s\) lifted\)$",
+        done.stderr,
+        re.MULTILINE,
+    ), done.stderr
