@@ -12,10 +12,12 @@ from pathlib import Path
 
 from campaign import auth_commands
 from campaign.brief import commands as brief_commands
+from campaign.formatting import format_datetime
 from campaign.i18n import t
 from campaign.kpi import commands as kpi_commands
 from campaign.logs import configure_logging
-from campaign.storage import Dataset, extract_paths, load_dataset
+from campaign.storage import BUILD_DIR_NAME, Dataset, extract_paths, load_dataset
+from campaign.views import CHINA_TIME
 
 # How many issues per file the readable report lists before summarising.
 REPORT_ISSUES_PER_FILE = 50
@@ -32,10 +34,27 @@ def _validate(args: argparse.Namespace) -> int:
         print(json.dumps(validation_json(dataset, lang), ensure_ascii=False, indent=2))
     else:
         print(validation_text(dataset, lang))
+    if dataset.read_only:
+        print(read_only_text(dataset, lang), file=sys.stderr)
     if dataset.build_error:
         print(t("validation.build_failed", lang, detail=dataset.build_error), file=sys.stderr)
         return 1
     return 1 if dataset.error_count else 0
+
+
+def read_only_text(dataset: Dataset, lang: str = "zh") -> str:
+    """The warning for a data folder that cannot be written (``Dataset.read_only``): its
+    last build used read-only, or a private build elsewhere when it had none."""
+    build_dir = dataset.data_dir / BUILD_DIR_NAME
+    private = dataset.database_path.parent != build_dir
+    return t(
+        "validation.read_only_private" if private else "validation.read_only",
+        lang,
+        detail=dataset.read_only,
+        built=format_datetime(dataset.built_at.astimezone(CHINA_TIME), lang),
+        where=dataset.database_path.parent,
+        path=build_dir,
+    )
 
 
 def validation_json(dataset: Dataset, lang: str = "zh") -> dict[str, object]:
@@ -54,6 +73,7 @@ def validation_json(dataset: Dataset, lang: str = "zh") -> dict[str, object]:
         ],
         "errors": dataset.error_count,
         "warnings": dataset.warning_count,
+        "read_only": dataset.read_only,
     }
 
 

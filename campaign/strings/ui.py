@@ -100,6 +100,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{rows} rows failed validation and are left out of the figures.",
     },
     "ui.header.excluded_link": {"zh": "查看数据状态", "en": "See data status"},
+    "ui.header.read_only": {
+        "zh": "数据文件夹不可写，页面以只读方式显示上一次成功构建的数据（构建于 {built}）；"
+        "新的数据文件在恢复写权限前不会载入。请管理员检查 {path} 的权限。",
+        "en": "The data folder cannot be written: the pages show its last good build "
+        "read-only (built {built}); new extracts load once it is writable again. "
+        "Please check the permissions of {path}.",
+    },
     "ui.header.build_error": {
         "zh": "本次数据更新失败，页面显示的是上一次成功载入的数据。",
         "en": "The latest data refresh failed; the pages show the last data that loaded.",
