@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from campaign import auth_commands
@@ -15,6 +16,9 @@ from campaign.brief import commands as brief_commands
 from campaign.formatting import format_datetime
 from campaign.i18n import t
 from campaign.kpi import commands as kpi_commands
+from campaign.kpi.issues import KpiWarning
+from campaign.kpi.pacing import load_pacing
+from campaign.kpi.targets import load_targets
 from campaign.logs import configure_logging
 from campaign.storage import BUILD_DIR_NAME, Dataset, extract_paths, load_dataset
 from campaign.views import CHINA_TIME
@@ -30,10 +34,11 @@ def _validate(args: argparse.Namespace) -> int:
         print(t("validation.no_extracts", lang, path=data_dir / "extracts"), file=sys.stderr)
         return 1
     dataset = load_dataset(data_dir)
+    planning = planning_warnings(data_dir)
     if args.json:
-        print(json.dumps(validation_json(dataset, lang), ensure_ascii=False, indent=2))
+        print(json.dumps(validation_json(dataset, lang, planning), ensure_ascii=False, indent=2))
     else:
-        print(validation_text(dataset, lang))
+        print(validation_text(dataset, lang, planning))
     if dataset.read_only:
         print(read_only_text(dataset, lang), file=sys.stderr)
     if dataset.build_error:
@@ -57,8 +62,19 @@ def read_only_text(dataset: Dataset, lang: str = "zh") -> str:
     )
 
 
-def validation_json(dataset: Dataset, lang: str = "zh") -> dict[str, object]:
-    """The `validate --json` object: files with their errors and warnings, and the counts."""
+def planning_warnings(data_dir: Path) -> tuple[KpiWarning, ...]:
+    """What is wrong with the data folder's planning files: ``targets.csv`` missing,
+    unreadable or with rows skipped, ``pacing.csv`` rows skipped."""
+    targets = load_targets(data_dir / "targets.csv")
+    pacing = load_pacing(data_dir / "pacing.csv")
+    return (*targets.warnings, *pacing.warnings)
+
+
+def validation_json(
+    dataset: Dataset, lang: str = "zh", planning: Sequence[KpiWarning] = ()
+) -> dict[str, object]:
+    """The `validate --json` object: files with their errors and warnings, the planning
+    files' warnings, and the counts (planning warnings included)."""
     return {
         "files": [
             {
@@ -71,14 +87,19 @@ def validation_json(dataset: Dataset, lang: str = "zh") -> dict[str, object]:
             }
             for f in dataset.files
         ],
+        "planning": [
+            {"path": w.path.name, "line": w.line, "kpi_id": w.kpi_id, "reason": w.text(lang)}
+            for w in planning
+        ],
         "errors": dataset.error_count,
-        "warnings": dataset.warning_count,
+        "warnings": dataset.warning_count + len(planning),
         "read_only": dataset.read_only,
     }
 
 
-def validation_text(dataset: Dataset, lang: str = "zh") -> str:
-    """The readable `validate` report: a line per file, then its problems."""
+def validation_text(dataset: Dataset, lang: str = "zh", planning: Sequence[KpiWarning] = ()) -> str:
+    """The readable `validate` report: a line per file, then its problems, then the
+    planning files' warnings (a missing ``targets.csv``)."""
     lines: list[str] = []
     for f in dataset.files:
         lines.append(
@@ -132,13 +153,15 @@ def validation_text(dataset: Dataset, lang: str = "zh") -> str:
             lines.append(
                 t("validation.report_more", lang, count=len(issues) - REPORT_ISSUES_PER_FILE)
             )
+    for warning in planning:
+        lines.append(t("kpi.cli.warning", lang, where=warning.where(), message=warning.text(lang)))
     lines.append(
         t(
             "validation.report_summary",
             lang,
             files=len(dataset.files),
             errors=dataset.error_count,
-            warnings=dataset.warning_count,
+            warnings=dataset.warning_count + len(planning),
         )
     )
     return "\n".join(lines)

@@ -445,6 +445,14 @@ def movement_text(movement: object, lang: str = "zh") -> str:
 # ---------------------------------------------------------------- data status
 
 
+def planning_frame(warnings: Iterable[object], lang: str = "zh") -> pd.DataFrame:
+    """The planning files' warnings (``targets.csv`` missing or rows skipped, ``pacing.csv``)
+    as a table: where (file and line) and the reason."""
+    rows = [(w.where(), w.text(lang)) for w in warnings]  # type: ignore[attr-defined]
+    columns = [t("ui.data.planning_col_where", lang), t("ui.data.planning_col_reason", lang)]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def kind_summary(files: Iterable[object], lang: str = "zh") -> pd.DataFrame:
     """Rows loaded and excluded per extract kind (every kind listed, unrecognised files last)."""
     totals: dict[str | None, list[int]] = {k.id: [0, 0, 0, 0, 0, 0] for k in KINDS}

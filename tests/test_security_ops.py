@@ -11,6 +11,7 @@ would meet.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import re
 import shutil
@@ -358,3 +359,26 @@ def test_the_command_line_logs_with_time_level_and_logger(users_config, tmp_path
         done.stderr,
         re.MULTILINE,
     ), done.stderr
+
+
+# ---------------------------------------------------------------- a deleted targets.csv
+
+
+def test_validate_warns_when_targets_csv_is_missing(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "extracts").symlink_to(ROOT / "data" / "extracts", target_is_directory=True)
+    assert cli.main(["validate", "--data", str(data)]) == 0  # a warning, not an error
+    out = capsys.readouterr().out
+    assert f"注意 targets.csv  找不到目标表 {data / 'targets.csv'}" in out
+    assert "所有指标都将显示「无目标」" in out
+    assert out.rstrip().endswith("0 个错误，1 个警告")  # the shipped extracts have none
+    assert cli.main(["validate", "--data", str(data), "--json", "--lang", "en"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["warnings"] == 1
+    (planning,) = report["planning"]
+    assert planning["path"] == "targets.csv" and "no targets file" in planning["reason"]
+    # With the file back, the warning is gone.
+    (data / "targets.csv").symlink_to(ROOT / "data" / "targets.csv")
+    assert cli.main(["validate", "--data", str(data)]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("0 个错误，0 个警告")

@@ -295,6 +295,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "ui.data.issues_title": {"zh": "校验问题", "en": "Validation issues"},
     "ui.data.errors_tab": {"zh": "错误（{n}，该行已剔除）", "en": "Errors ({n}, row excluded)"},
     "ui.data.warnings_tab": {"zh": "警告（{n}，该行已载入）", "en": "Warnings ({n}, row kept)"},
+    "ui.data.planning_title": {
+        "zh": "目标与进度文件",
+        "en": "Targets and pacing files",
+    },
+    "ui.data.planning_col_where": {"zh": "位置", "en": "Where"},
+    "ui.data.planning_col_reason": {"zh": "说明", "en": "Reason"},
     "ui.data.no_issues": {"zh": "没有此类问题。", "en": "None."},
     "ui.data.no_files": {
         "zh": "数据文件夹中还没有数据文件。",
