@@ -199,7 +199,8 @@ def database_intact(database: Path) -> bool:
     """Whether ``database`` is byte for byte the file that was built (its ``.sha256``).
 
     Reads the whole file once per process and again only when its inode, size or mtime
-    changes (about 0.6 s per GB on this machine).  A missing checksum counts as damaged.
+    changes (12 ms for the 9.7 MB sample database here, about 1.3 s per GB).  A missing
+    checksum counts as damaged.
     """
     stamp = _file_stamp(database)
     if stamp is None:
