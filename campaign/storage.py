@@ -74,6 +74,9 @@ class Dataset:
     # Why the data folder's build folder cannot be written (None when it can): the database
     # is then served read-only, and new extracts are not loaded until that is fixed.
     read_only: str | None = None
+    # The database file's inode, size and mtime when it was read: a rebuild of the same
+    # content (a damaged file replaced) has the same fingerprint but not the same file.
+    file_id: tuple[int, int, int] | None = None
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """A new read-only connection (DuckDB connections are not shared across threads)."""
@@ -311,11 +314,16 @@ def _load_or_build_locked(data_dir: Path, build_dir: Path, paths: list[Path]) ->
     _remove_leftovers(build_dir)
     fingerprint = _content_fingerprint(data_dir, paths, build_dir)
     current = _current_database(build_dir)
+    damaged = None
     if current is not None and not database_intact(current):
-        current = None  # never the "last good build" to fall back on
+        damaged, current = current, None  # never the "last good build" to fall back on
     if current is not None and _stored_fingerprint(current) == fingerprint:
         return _read_dataset(data_dir, current)
     target = build_dir / f"campaign-{fingerprint}.duckdb"
+    if target == damaged:
+        # A new name: DuckDB shares one open instance per path within a process, so a
+        # reader still holding the damaged file would hand it to the next connection.
+        target = build_dir / f"campaign-{fingerprint}-{os.urandom(4).hex()}.duckdb"
     tmp = build_dir / f".building-{os.getpid()}-{threading.get_ident()}.duckdb"
     try:
         build_database(data_dir, paths, tmp, fingerprint)
@@ -392,6 +400,7 @@ def _read_dataset(data_dir: Path, database: Path, build_error: str | None = None
         report = by_path[issue.path]
         (report.errors if issue.severity == "error" else report.warnings).append(issue)
     return Dataset(
+        file_id=_file_stamp(database),
         data_dir=data_dir,
         database_path=database,
         fingerprint=fingerprint,

@@ -202,3 +202,25 @@ def test_a_read_only_folder_without_a_build_is_built_privately(root_owned_folder
     assert validate.returncode == 0, validate.stderr
     assert "已改在" in validate.stderr and "campaign-build-65534" in validate.stderr
     assert not (data / ".build").exists()
+
+
+def test_a_running_engine_recovers_from_a_database_damaged_under_it(built):
+    # The dashboard's engine lives as long as the server: it must not keep reading the
+    # damaged file after the rebuild (same content, same fingerprint, a new file).
+    data, _ = built
+    engine = KpiEngine(data, QUERIES, persist_facts=False)
+    engine.resolve()  # the default as-of month: the engine's connection is open now
+    database = load_dataset(data).database_path
+    blocks = (database.stat().st_size - HEADER) // BLOCK
+    with database.open("r+b") as handle:  # every block: whatever is read next is damaged
+        for block in range(blocks):
+            handle.seek(HEADER + block * BLOCK + 1000)
+            handle.write(b"\x5a" * 64)
+    filters = engine.resolve(as_of=AS_OF)
+    scorecard = engine.scorecard(filters)
+    assert not scorecard.errors, scorecard.errors
+    fresh = KpiEngine(data, QUERIES, persist_facts=False).scorecard(filters)
+    same_figures(
+        {r.kpi.id: r.actual for r in fresh.results},
+        {r.kpi.id: r.actual for r in scorecard.results},
+    )
