@@ -382,3 +382,23 @@ def test_validate_warns_when_targets_csv_is_missing(tmp_path, capsys):
     (data / "targets.csv").symlink_to(ROOT / "data" / "targets.csv")
     assert cli.main(["validate", "--data", str(data)]) == 0
     assert capsys.readouterr().out.rstrip().endswith("0 个错误，0 个警告")
+
+
+@pytest.mark.parametrize(
+    ("address", "exposed"),
+    [
+        ("127.0.0.1", False),
+        ("127.0.1.1", False),
+        ("::1", False),
+        ("[::1]", False),
+        ("localhost", False),
+        ("", True),  # Streamlit's "every interface"
+        (None, True),
+        ("0.0.0.0", True),
+        ("::", True),
+        ("10.0.0.5", True),
+        ("dashboard.example", True),
+    ],
+)
+def test_local_mode_is_called_exposed_on_any_address_but_loopback(address, exposed):
+    assert auth.serves_network(address) is exposed
