@@ -347,10 +347,12 @@ def _load_or_build_locked(data_dir: Path, build_dir: Path, paths: list[Path]) ->
     return _read_dataset(data_dir, target)
 
 
-def _private_build_dir(data_dir: Path) -> Path:
-    """Where a read-only data folder's database is built: this user's temp folder."""
-    key = hashlib.sha256(str(data_dir).encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"campaign-build-{os.getuid()}" / key
+def private_build_dir(data_dir: Path, uid: int | None = None) -> Path:
+    """Where a read-only data folder's database is built: a folder of its own in the temp
+    folder of the user ``uid`` (default: this process's user)."""
+    key = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:16]
+    uid = os.getuid() if uid is None else uid
+    return Path(tempfile.gettempdir()) / f"campaign-build-{uid}" / key
 
 
 def _read_only(data_dir: Path, build_dir: Path, paths: list[Path], exc: OSError) -> Dataset:
@@ -369,7 +371,7 @@ def _read_only(data_dir: Path, build_dir: Path, paths: list[Path], exc: OSError)
         )
         error = f"{reason} (changed extracts not loaded)" if stale else None
         return replace(_read_dataset(data_dir, current, build_error=error), read_only=reason)
-    private = _private_build_dir(data_dir)
+    private = private_build_dir(data_dir)
     if build_dir == private:
         raise exc
     log.warning(
