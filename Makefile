@@ -5,6 +5,9 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# Local mode (no CAMPAIGN_AUTH) has no login and makes everyone an admin, so `make run`
+# listens on this machine only; `make run ADDRESS=0.0.0.0` serves the network on purpose.
+ADDRESS ?= 127.0.0.1
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +17,7 @@ $(VENV)/.installed: requirements.txt
 
 .PHONY: run test lint bench
 run: $(VENV)/.installed
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+	$(PY) -m streamlit run dashboard.py --server.address $(ADDRESS) --server.port $(PORT)
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -n 2 --dist loadgroup

@@ -5,6 +5,8 @@ The frame (``pages/_ui.py: frame``) declares the navigation over the page script
 language) and the header, and keeps the view in the URL; then the chosen page runs.
 """
 
+from campaign.logs import configure_logging
 from pages import _ui
 
+configure_logging()  # sign-in events and errors reach the server log, with their time
 _ui.frame().run()

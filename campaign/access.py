@@ -15,6 +15,10 @@ and a link to another district's scope falls back to their own with a notice
 campaign's published rankings (the 区市对比 ranking and status matrix, the per-district
 table of a KPI) stay visible; what they cannot open is another district's scope.
 
+Follow-up notes (督办) follow the same rule for writing: a district-limited user writes notes
+for their own district only, never for 全市 or another district (:func:`may_write_note`,
+checked by :class:`campaign.notes.NotesStore` itself, so no page can forget it).
+
 In local mode (no login configured) the person at the keyboard is :data:`LOCAL_USER`, an
 admin, and the app shows a "本地模式" badge.
 """
@@ -98,6 +102,20 @@ def may_see_scope(user: User | None, scope: str | None) -> bool:
     if user is None:
         return False
     if user.district is None or scope is None:
+        return True
+    return scope == user.district
+
+
+def may_write_note(user: User | None, scope: str | None) -> bool:
+    """Whether ``user`` may write a follow-up note for ``scope`` (None or 全市 = city-wide).
+
+    Anyone who may view may write for the scopes whose detail they may open; a
+    district-limited user reads the city-wide picture but speaks for their district only.
+    """
+    if not allowed(user, Action.VIEW):
+        return False
+    assert user is not None
+    if user.district is None:
         return True
     return scope == user.district
 

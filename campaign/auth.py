@@ -470,6 +470,14 @@ def remove_user(path: Path, name: str) -> bool:
 # ---------------------------------------------------------------- failed logins
 
 
+def name_key(name: str, address: str) -> str:
+    """The failure count a wrong password adds to besides the address's own: this name *from
+    this address*.  Counting per name alone would let anyone anywhere lock the administrator
+    out with five guesses; per pair, the guesser locks only themselves (and their address
+    after five guesses at any names).  ``python -m campaign users unlock NAME`` lifts it."""
+    return f"user:{name}@{address}"
+
+
 class LoginGuard:
     """Failed-login counts and ended sessions, shared by every process of the server.
 
@@ -538,8 +546,38 @@ class LoginGuard:
                 raise
         return locked
 
+    def unlock(self, name: str | None = None, address: str | None = None) -> int:
+        """Lift the locks (and forget the failures) of ``name`` from every address, and of
+        ``address``; returns how many locks were in force (expired ones are not counted)."""
+        clauses, params = [], []
+        if name is not None:
+            prefix = f"user:{normalise_name(name)}@"
+            clauses.append("substr(key, 1, ?) = ?")
+            params += [len(prefix), prefix]
+        if address is not None:
+            clauses.append("key = ?")
+            params.append(f"addr:{address}")
+        if not clauses:
+            return 0
+        where = " OR ".join(clauses)
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                (lifted,) = self._db.execute(
+                    f"SELECT count(*) FROM locks WHERE ({where}) AND until > ?",
+                    [*params, time.time()],
+                ).fetchone()
+                self._db.execute(f"DELETE FROM locks WHERE {where}", params)
+                self._db.execute(f"DELETE FROM failures WHERE {where}", params)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return int(lifted)
+
     def success(self, key: str) -> None:
-        """A correct password clears that name's failures (not the address's)."""
+        """A correct password clears that name-and-address pair's failures (not the
+        address's own)."""
         with self._lock:
             self._db.execute("DELETE FROM failures WHERE key = ?", (key,))
 
@@ -650,16 +688,16 @@ def login(
 ) -> LoginResult:
     """Check a name and password from the login form (the password is never logged).
 
-    Refusals: ``empty``, ``locked`` (too many failures for this name or address; the
-    password is not even checked) and ``wrong`` (unknown name or wrong password, which look
-    the same from outside).
+    Refusals: ``empty``, ``locked`` (too many failures for this name from this address, or
+    from this address for any names; the password is not even checked) and ``wrong``
+    (unknown name or wrong password, which look the same from outside).
     """
     now = time.time() if now is None else now
     key = normalise_name(name)
     where = address or "unknown"
     if not key or not password:
         return LoginResult(refused="empty")
-    keys = [f"user:{key}", f"addr:{where}"]
+    keys = [name_key(key, where), f"addr:{where}"]
     locked = guard.locked_for(keys, now)
     if locked > 0:
         log.warning("login refused, locked: user=%r address=%s", key, where)
@@ -684,7 +722,7 @@ def login(
             )
             return LoginResult(refused="locked", retry_after=int(config.lockout_minutes * 60))
         return LoginResult(refused="wrong")
-    guard.success(f"user:{key}")
+    guard.success(name_key(key, where))
     assert record is not None
     token, session = issue_token(
         config.secret,
@@ -841,6 +879,18 @@ def oidc_user(config: AuthConfig, claims: Mapping[str, object], now: float | Non
         raise Refused("expired")
     name = claims.get("name")
     return person_user(config, identity, name if isinstance(name, str) else None)
+
+
+def serves_network(address: str | None) -> bool:
+    """Whether a server bound to ``address`` is reachable from other machines (an empty
+    address is every interface).  Local mode there means anyone on the network is an admin."""
+    text = (address or "").strip().strip("[]")
+    if text == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return True  # every interface (""), a host name or an address we cannot judge
 
 
 def new_secret() -> str:

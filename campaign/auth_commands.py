@@ -2,6 +2,7 @@
 
     python -m campaign users add NAME --role viewer [--district 城阳区] [--display-name 张三]
     python -m campaign users list | remove NAME | secret
+    python -m campaign users unlock NAME [--address ADDR]
 
 ``add`` prompts for the password twice on a terminal; from a script it reads one line from
 standard input (``echo "$PW" | python -m campaign users add ...``).  The users file is
@@ -45,6 +46,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     remove.add_argument("name")
     _users_file(remove)
     remove.set_defaults(handler=run_remove)
+
+    unlock = actions.add_parser(
+        "unlock", help="lift a failed-login lock of NAME (from every address) or of --address"
+    )
+    unlock.add_argument("name", nargs="?", help="the login name to unlock")
+    unlock.add_argument("--address", help="also lift the lock of this client address")
+    unlock.add_argument(
+        "--state-dir",
+        dest="state_dir",
+        type=Path,
+        help="folder of login_attempts.sqlite3 (default: state_dir of the CAMPAIGN_AUTH config)",
+    )
+    unlock.set_defaults(handler=run_unlock)
 
     secret = actions.add_parser("secret", help="print a new random secret for signing sessions")
     secret.set_defaults(handler=run_secret)
@@ -140,6 +154,38 @@ def run_remove(args: argparse.Namespace) -> int:
         print(f"error: no user {args.name!r} in {path}", file=sys.stderr)
         return 1
     print(f"removed {auth.normalise_name(args.name)} from {path}")
+    return 0
+
+
+def run_unlock(args: argparse.Namespace) -> int:
+    if not args.name and not args.address:
+        print("error: give NAME, --address ADDR or both", file=sys.stderr)
+        return 2
+    if args.state_dir:
+        path = Path(args.state_dir) / auth.ATTEMPTS_FILENAME
+    else:
+        try:
+            path = auth.load_config().attempts_path
+        except auth.AuthConfigError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        if path is None:
+            print(
+                "error: give --state-dir or set CAMPAIGN_AUTH to the server's config",
+                file=sys.stderr,
+            )
+            return 2
+    if not path.exists():
+        print(f"nothing to unlock: {path} does not exist (no failed logins yet)")
+        return 0
+    guard = auth.LoginGuard(path)
+    try:
+        lifted = guard.unlock(args.name, args.address)
+    finally:
+        guard.close()
+    who = " ".join(filter(None, [args.name and auth.normalise_name(args.name), args.address]))
+    auth.log.warning("unlocked from the command line: %s (%d lock(s) lifted)", who, lifted)
+    print(f"unlocked {who}: {lifted} lock(s) lifted ({path})")
     return 0
 
 

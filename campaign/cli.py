@@ -10,14 +10,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from campaign import auth_commands
 from campaign.brief import commands as brief_commands
+from campaign.formatting import format_datetime
 from campaign.i18n import t
 from campaign.kpi import commands as kpi_commands
+from campaign.kpi.issues import KpiWarning
+from campaign.kpi.pacing import load_pacing
+from campaign.kpi.targets import load_targets
+from campaign.logs import configure_logging
 from campaign.outcomes import FileOutcome, exit_code, file_outcome
-from campaign.storage import Dataset, extract_paths, load_dataset
+from campaign.storage import BUILD_DIR_NAME, Dataset, extract_paths, load_dataset
+from campaign.views import CHINA_TIME
 
 # How many issues per file the readable report lists before summarising.
 REPORT_ISSUES_PER_FILE = 50
@@ -30,10 +37,13 @@ def _validate(args: argparse.Namespace) -> int:
         print(t("validation.no_extracts", lang, path=data_dir / "extracts"), file=sys.stderr)
         return 1
     dataset = load_dataset(data_dir)
+    planning = planning_warnings(data_dir)
     if args.json:
-        print(json.dumps(validation_json(dataset, lang), ensure_ascii=False, indent=2))
+        print(json.dumps(validation_json(dataset, lang, planning), ensure_ascii=False, indent=2))
     else:
-        print(validation_text(dataset, lang))
+        print(validation_text(dataset, lang, planning))
+    if dataset.read_only:
+        print(read_only_text(dataset, lang), file=sys.stderr)
     if dataset.build_error:
         print(t("validation.build_failed", lang, detail=dataset.build_error), file=sys.stderr)
     return exit_code(dataset.files, build_failed=bool(dataset.build_error))
@@ -47,9 +57,35 @@ def _outcome_json(outcome: FileOutcome) -> dict[str, object]:
     }
 
 
-def validation_json(dataset: Dataset, lang: str = "zh") -> dict[str, object]:
+def read_only_text(dataset: Dataset, lang: str = "zh") -> str:
+    """The warning for a data folder that cannot be written (``Dataset.read_only``): its
+    last build used read-only, or a private build elsewhere when it had none."""
+    build_dir = dataset.data_dir / BUILD_DIR_NAME
+    private = dataset.database_path.parent != build_dir
+    return t(
+        "validation.read_only_private" if private else "validation.read_only",
+        lang,
+        detail=dataset.read_only,
+        built=format_datetime(dataset.built_at.astimezone(CHINA_TIME), lang),
+        where=dataset.database_path.parent,
+        path=build_dir,
+    )
+
+
+def planning_warnings(data_dir: Path) -> tuple[KpiWarning, ...]:
+    """What is wrong with the data folder's planning files: ``targets.csv`` missing,
+    unreadable or with rows skipped, ``pacing.csv`` rows skipped."""
+    targets = load_targets(data_dir / "targets.csv")
+    pacing = load_pacing(data_dir / "pacing.csv")
+    return (*targets.warnings, *pacing.warnings)
+
+
+def validation_json(
+    dataset: Dataset, lang: str = "zh", planning: Sequence[KpiWarning] = ()
+) -> dict[str, object]:
     """The `validate --json` object: files with their outcome, errors, warnings and notes,
-    and the counts (notes and warnings do not fail `validate`; errors do)."""
+    the planning files' warnings, and the counts (planning warnings included; notes and
+    warnings do not fail `validate`, errors do)."""
     return {
         "files": [
             {
@@ -64,15 +100,21 @@ def validation_json(dataset: Dataset, lang: str = "zh") -> dict[str, object]:
             }
             for f in dataset.files
         ],
+        "planning": [
+            {"path": w.path.name, "line": w.line, "kpi_id": w.kpi_id, "reason": w.text(lang)}
+            for w in planning
+        ],
         "errors": dataset.error_count,
-        "warnings": dataset.warning_count,
+        "warnings": dataset.warning_count + len(planning),
         "notes": dataset.note_count,
+        "read_only": dataset.read_only,
     }
 
 
-def validation_text(dataset: Dataset, lang: str = "zh") -> str:
+def validation_text(dataset: Dataset, lang: str = "zh", planning: Sequence[KpiWarning] = ()) -> str:
     """The readable `validate` report: each file's outcome first (✓ loaded, ! rows excluded,
-    ✗ refused), then the details of each file with problems, then the counts."""
+    ✗ refused), then the details of each file with problems, then the planning files'
+    warnings (a missing ``targets.csv``), then the counts."""
     lines: list[str] = [file_outcome(f).line(lang) for f in dataset.files]
     with_issues = [f for f in dataset.files if f.errors or f.warnings or f.notes]
     if with_issues:
@@ -129,13 +171,15 @@ def validation_text(dataset: Dataset, lang: str = "zh") -> str:
             lines.append(
                 t("validation.report_more", lang, count=len(issues) - REPORT_ISSUES_PER_FILE)
             )
+    for warning in planning:
+        lines.append(t("kpi.cli.warning", lang, where=warning.where(), message=warning.text(lang)))
     lines.append(
         t(
             "validation.report_summary",
             lang,
             files=len(dataset.files),
             errors=dataset.error_count,
-            warnings=dataset.warning_count,
+            warnings=dataset.warning_count + len(planning),
             notes=dataset.note_count,
         )
     )
@@ -195,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_logging()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

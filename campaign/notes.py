@@ -14,8 +14,11 @@ Notes are evidence in the next meeting, so none may be lost:
   version of a note is a row no other row revises; if two people edit the same note at the
   same moment, both versions stay current and both are shown.
 
-The author is a parameter: typed into the form in local mode, the login name once access
-control lands.  No Streamlit here.
+Who may write where is checked here, on every write: each write names the ``user`` doing it,
+and a district-limited user may write for their own district only
+(:func:`campaign.access.may_write_note`; the page hides the form too, but the rule lives
+here).  The author shown is a separate parameter: typed into the form in local mode, the
+login name otherwise.  No Streamlit here.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from campaign.access import User, may_write_note
+from campaign.contracts import CITY
 from campaign.formatting import format_datetime
 from campaign.i18n import t
 
@@ -151,6 +156,17 @@ def _row_note(row: Sequence[object]) -> Note:
     )
 
 
+def _check_writer(user: User, scope: str) -> None:
+    """Refuse a write ``user`` may not make (the viewing rule of :mod:`campaign.access`)."""
+    if not may_write_note(user, None if scope == CITY else scope):
+        raise NoteError(
+            "notes.error.scope_denied",
+            user=user.label,
+            district=user.district or "—",
+            scope=scope,
+        )
+
+
 class NotesStore:
     """The follow-up notes of one data folder (or any SQLite file).
 
@@ -219,12 +235,14 @@ class NotesStore:
         action: str,
         due_date: date | str | None,
         author: str,
+        user: User,
         now: datetime | None = None,
     ) -> Note:
         """Write a new note for ``kpi_id`` × ``scope`` × ``month`` (YYYY-MM); returns it.
 
         When this returns, the note is committed and on disk. Raises :class:`NoteError` for a
-        note that is empty, has no author, a bad month or due date, or text that is too long.
+        note that is empty, has no author, a bad month or due date, or text that is too long,
+        and for a ``user`` who may not write for ``scope`` (``notes.error.scope_denied``).
         """
         kpi_id = (kpi_id or "").strip()
         scope = (scope or "").strip()
@@ -235,6 +253,7 @@ class NotesStore:
             raise NoteError("notes.error.scope")
         if not _MONTH.match(month):
             raise NoteError("notes.error.month", value=month)
+        _check_writer(user, scope)
         return self._insert(kpi_id, scope, month, reason, action, due_date, author, None, now)
 
     def revise(
@@ -245,9 +264,12 @@ class NotesStore:
         action: str,
         due_date: date | str | None,
         author: str,
+        user: User,
         now: datetime | None = None,
     ) -> Note:
-        """Write a new version of note ``note_id`` (same KPI, scope and month); the old stays."""
+        """Write a new version of note ``note_id`` (same KPI, scope and month); the old stays.
+
+        Refused like :meth:`add` when ``user`` may not write for the note's scope."""
         with self._reading() as connection:
             row = connection.execute(
                 f"SELECT {_COLUMNS} FROM notes WHERE id = ?", (note_id,)
@@ -255,6 +277,7 @@ class NotesStore:
         if row is None:
             raise NoteError("notes.error.unknown", id=note_id)
         old = _row_note(row)
+        _check_writer(user, old.scope)
         return self._insert(
             old.kpi_id, old.scope, old.month, reason, action, due_date, author, old, now
         )

@@ -47,6 +47,34 @@ STATUS_SEVERITY: dict[str, int] = {
 }
 
 
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def markdown_literal(text: str) -> str:
+    """Text someone typed (a note, a KPI's description or owner), shown by ``st.markdown``
+    exactly as typed: no link, image, HTML, emphasis or heading can come out of it.
+
+    Every ASCII punctuation character is backslash-escaped (CommonMark allows that for all of
+    them), which also breaks GitHub-style bare links (``https\\://``, ``www\\.``, ``a\\@b``);
+    a line break stays a line break.  The one escaping function of the app.
+    """
+    escaped = "".join(f"\\{c}" if c in _ASCII_PUNCTUATION else c for c in text)
+    return escaped.replace("\r\n", "\n").replace("\n", "  \n")
+
+
+def definition_markdown(definition: KpiDefinition, lang: str = "zh") -> str:
+    """The KPI's description, owner and query file as Markdown lines (their text escaped)."""
+    fields = (
+        ("ui.kpi.description", definition.described(lang)),
+        ("ui.kpi.owner", definition.owned_by(lang)),
+        ("ui.kpi.file", definition.path.name),
+    )
+    return "  \n".join(
+        t("ui.kpi.field", lang, label=t(key, lang), value=markdown_literal(value))
+        for key, value in fields
+    )
+
+
 def scope_label(scope: str | None, lang: str = "zh") -> str:
     """A district (or 全市) in the reader's language: 西海岸新区 → West Coast New Area."""
     name = scope or CITY
@@ -415,6 +443,14 @@ def movement_text(movement: object, lang: str = "zh") -> str:
 
 
 # ---------------------------------------------------------------- data status
+
+
+def planning_frame(warnings: Iterable[object], lang: str = "zh") -> pd.DataFrame:
+    """The planning files' warnings (``targets.csv`` missing or rows skipped, ``pacing.csv``)
+    as a table: where (file and line) and the reason."""
+    rows = [(w.where(), w.text(lang)) for w in warnings]  # type: ignore[attr-defined]
+    columns = [t("ui.data.planning_col_where", lang), t("ui.data.planning_col_reason", lang)]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def kind_summary(files: Iterable[object], lang: str = "zh") -> pd.DataFrame:

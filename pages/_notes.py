@@ -14,6 +14,7 @@ from datetime import date
 import streamlit as st
 
 from campaign import views
+from campaign.access import User, may_write_note
 from campaign.formatting import format_date, format_month
 from campaign.notes import Note, NoteError, NotesStore, month_key
 from pages._ui import PageContext, heading
@@ -31,19 +32,13 @@ def _note_body(ctx: PageContext, note: Note) -> str:
     """Reason, action and due date as Markdown (user text escaped)."""
     due = format_date(note.due_date, ctx.lang) if note.due_date else ctx.t("notes.no_due")
     lines = [
-        f"**{ctx.t('notes.reason')}**：{_escape(note.reason) or '—'}",
-        f"**{ctx.t('notes.action')}**：{_escape(note.action) or '—'}",
+        f"**{ctx.t('notes.reason')}**：{views.markdown_literal(note.reason) or '—'}",
+        f"**{ctx.t('notes.action')}**：{views.markdown_literal(note.action) or '—'}",
         f"**{ctx.t('notes.due')}**：{due}",
     ]
     if ctx.lang == "en":
         lines = [line.replace("**：", "**: ") for line in lines]
     return "  \n".join(lines)
-
-
-def _escape(text: str) -> str:
-    """User text shown literally in Markdown (no links, emphasis or HTML from a note)."""
-    specials = "\\`*_{}[]()#+-.!|<>~$"
-    return "".join(f"\\{c}" if c in specials else c for c in text).replace("\n", "  \n")
 
 
 def _written(ctx: PageContext, note: Note, versions: int) -> str:
@@ -62,7 +57,9 @@ def _author_input(ctx: PageContext, key: str, author: str | None) -> str:
     )
 
 
-def _form(ctx: PageContext, key: str, kpi_id: str, note: Note | None, author: str | None) -> None:
+def _form(
+    ctx: PageContext, key: str, kpi_id: str, note: Note | None, author: str | None, user: User
+) -> None:
     """The add form (``note`` None) or the edit form of ``note``; saving reruns the page."""
     with st.form(key, clear_on_submit=note is None, border=note is None):
         reason = st.text_area(
@@ -95,9 +92,12 @@ def _form(ctx: PageContext, key: str, kpi_id: str, note: Note | None, author: st
                 action=action,
                 due_date=due,
                 author=name,
+                user=user,
             )
         else:
-            store.revise(note.id, reason=reason, action=action, due_date=due, author=name)
+            store.revise(
+                note.id, reason=reason, action=action, due_date=due, author=name, user=user
+            )
     except NoteError as refused:
         st.error(refused.text(ctx.lang), icon=":material/error:")
         return
@@ -108,7 +108,12 @@ def _form(ctx: PageContext, key: str, kpi_id: str, note: Note | None, author: st
 
 
 def _note_card(
-    ctx: PageContext, store: NotesStore, note: Note, versions: int, author: str | None
+    ctx: PageContext,
+    store: NotesStore,
+    note: Note,
+    versions: int,
+    author: str | None,
+    user: User | None,
 ) -> None:
     with st.container(border=True):
         st.markdown(_note_body(ctx, note))
@@ -118,15 +123,20 @@ def _note_card(
                 for old in reversed(store.history(note.id)[:-1]):
                     st.markdown(_note_body(ctx, old))
                     st.caption(old.written(ctx.lang))
-        with st.expander(ctx.t("notes.edit"), icon=":material/edit:"):
-            _form(ctx, f"notes_edit_{note.id}", note.kpi_id, note, author)
+        if user is not None and may_write_note(user, ctx.filters.district):
+            with st.expander(ctx.t("notes.edit"), icon=":material/edit:"):
+                _form(ctx, f"notes_edit_{note.id}", note.kpi_id, note, author, user)
 
 
-def notes_section(ctx: PageContext, kpi_id: str, author: str | None = None) -> None:
+def notes_section(
+    ctx: PageContext, kpi_id: str, user: User | None, author: str | None = None
+) -> None:
     """The 督办 section for ``kpi_id`` in the page's scope and as-of month.
 
-    ``author`` is who writes (from the login once access control lands); None asks for a
-    name in the form and remembers it for the session.
+    ``user`` is who is signed in: the forms show only where they may write (a
+    district-limited user reads the 全市 notes but writes for their district only).
+    ``author`` is the name shown (the login's); None asks for a name in the form and
+    remembers it for the session.
     """
     definition = ctx.definition(kpi_id)
     month = month_key(ctx.filters.as_of)
@@ -155,12 +165,17 @@ def notes_section(ctx: PageContext, kpi_id: str, author: str | None = None) -> N
     if not this_month:
         st.caption(ctx.t("notes.none"))
     for note in this_month:
-        _note_card(ctx, store, note, versions.get(note.thread, 1), author)
+        _note_card(ctx, store, note, versions.get(note.thread, 1), author, user)
     if earlier:
         with st.expander(f"{ctx.t('notes.earlier')} ({len(earlier)})"):
             for note in earlier:
                 st.markdown(f"**{format_month(note.month + '-01', ctx.lang)}**")
                 st.markdown(_note_body(ctx, note))
                 st.caption(_written(ctx, note, versions.get(note.thread, 1)))
+    if user is None or not may_write_note(user, ctx.filters.district):
+        if user is not None and user.district:
+            district = views.scope_label(user.district, ctx.lang)
+            st.caption(ctx.t("notes.read_only_scope", district=district))
+        return
     with st.expander(ctx.t("notes.add"), icon=":material/add_comment:", expanded=not this_month):
-        _form(ctx, "notes_add", kpi_id, None, author)
+        _form(ctx, "notes_add", kpi_id, None, author, user)

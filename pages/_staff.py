@@ -146,6 +146,13 @@ def gate(lang: str | None = None) -> User:
         _closed(lang, "auth.refused.config")
     assert config is not None
     if config.is_local:
+        address = st.get_option("server.address")
+        if auth.serves_network(address):
+            _warn_once(
+                f"local mode (no login, everyone is an admin) is served on {address or 'every'}"
+                " interface: anyone who can reach this machine is an admin; set CAMPAIGN_AUTH"
+                " or bind 127.0.0.1 (make run does)"
+            )
         return st.session_state.get(USER_KEY) or LOCAL_USER
     if config.mode == "header":
         user = _header_user(config, lang)

@@ -25,12 +25,12 @@ import streamlit as st
 from campaign import app_state, charts, views
 from campaign.app_state import Notice, View, ViewOptions
 from campaign.contracts import CITY
-from campaign.formatting import format_month
+from campaign.formatting import format_datetime, format_month
 from campaign.i18n import t
 from campaign.kpi import KpiEngine
 from campaign.kpi.targets import load_targets
 from campaign.model import Filters, KpiDefinition, Scorecard
-from campaign.storage import Dataset, last_reported
+from campaign.storage import BUILD_DIR_NAME, Dataset, last_reported
 from pages import _staff
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -412,6 +412,10 @@ def header(ctx: PageContext, title: str, notices: list[Notice]) -> None:
         st.warning(t("ui.header.build_error", lang), icon=":material/sync_problem:")
         with st.expander(t("ui.error.details", lang)):
             st.html(views.code_html(top.build_error))
+    if ctx.dataset.read_only:
+        built = format_datetime(ctx.dataset.built_at.astimezone(views.CHINA_TIME), lang)
+        path = ctx.dataset.data_dir / BUILD_DIR_NAME
+        st.warning(t("ui.header.read_only", lang, built=built, path=path), icon=":material/lock:")
     if top.excluded_text:
         with st.container(horizontal=True, vertical_alignment="center"):
             st.warning(top.excluded_text, icon=":material/warning:")

@@ -11,6 +11,17 @@ from pages import _templates, _ui
 ctx = _ui.context()
 files = ctx.dataset.files
 
+planning = ctx.engine.warnings()  # a missing targets.csv first of all: every KPI 无目标
+if planning:
+    with _ui.section(ctx):
+        _ui.heading(ctx.t("ui.data.planning_title"))
+        rows = [w for w in planning if w.line is not None]
+        for warning in planning:
+            if warning.line is None:  # about the whole file: missing, unreadable
+                st.warning(f"{warning.where()}：{warning.text(ctx.lang)}", icon=":material/flag:")
+        if rows:
+            st.html(views.table_html(views.planning_frame(rows, ctx.lang), numeric_from=99))
+
 with _ui.section(ctx):
     _ui.heading(ctx.t("ui.data.kinds_title"))
     if not files:

@@ -55,14 +55,9 @@ elif result is not None:
         else:
             st.html(views.results_table_html(table))
 
-_notes.notes_section(ctx, kpi_id, author=_staff.author())
+_notes.notes_section(ctx, kpi_id, _staff.current_user(), author=_staff.author())
 
 _ui.heading(ctx.t("ui.kpi.definition"))
 st.caption(ctx.t("ui.kpi.as_written"))
-fields = (
-    ("ui.kpi.description", definition.described(ctx.lang)),
-    ("ui.kpi.owner", definition.owned_by(ctx.lang)),
-    ("ui.kpi.file", definition.path.name),
-)
-st.markdown("  \n".join(ctx.t("ui.kpi.field", label=ctx.t(k), value=v) for k, v in fields))
+st.markdown(views.definition_markdown(definition, ctx.lang))
 st.html(views.code_html(definition.sql))

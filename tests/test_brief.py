@@ -22,6 +22,7 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 
 from campaign import cli, theme
+from campaign.access import LOCAL_USER
 from campaign.brief import FontMissing, build_pack, file_name, format_of, locate_cjk_font
 from campaign.brief.content import display_number, kpi_cells
 from campaign.formatting import format_date, format_percent, format_value
@@ -73,6 +74,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         action="旧版本的措施",
         due_date=None,
         author="市投资促进局",
+        user=LOCAL_USER,
         now=datetime(2022, 10, 8, 1, 0, tzinfo=UTC),
     )
     store.revise(
@@ -81,6 +83,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         action="十月底前完成集中签约",
         due_date=date(2022, 10, 31),
         author="市投资促进局",
+        user=LOCAL_USER,
         now=datetime(2022, 10, 9, 2, 30, tzinfo=UTC),
     )
     store.add(
@@ -91,6 +94,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         action="开展专题招商",
         due_date="2022-09-30",
         author="招商专班",
+        user=LOCAL_USER,
         now=datetime(2022, 9, 5, 1, 0, tzinfo=UTC),
     )
     store.add(
@@ -101,6 +105,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         action="城阳区的措施",
         due_date=None,
         author="城阳区人社局",
+        user=LOCAL_USER,
     )
     return folder
 

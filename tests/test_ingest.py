@@ -422,6 +422,7 @@ def test_source_file_and_line_are_stored_with_each_row(tmp_path):
 
 
 def test_validate_exit_codes_and_json_shape(tmp_path, capsys):
+    (tmp_path / "targets.csv").write_text("kpi_id,year,district,target\n")  # no warning for it
     write(tmp_path, "financing_a.csv", f"{FIN_HEADER_ZH}\n2021-01-04,李沧区,甲,,,1\n")
     assert main(["validate", "--data", str(tmp_path)]) == 0
     write(tmp_path, "financing_b.csv", f"{FIN_HEADER_ZH}\n2021-01-04,李沧区,乙,,,-1\n")

@@ -97,6 +97,9 @@ def test_a_target_for_an_unknown_kpi_is_warned_about(tmp_path: Path) -> None:
     assert [w.kpi_id for w in warnings] == ["nope"]
 
 
-def test_missing_file_means_no_targets(tmp_path: Path) -> None:
+def test_missing_file_means_no_targets_and_says_so(tmp_path: Path) -> None:
     table = load_targets(tmp_path / "targets.csv")
-    assert table.values == {} and table.warnings == ()
+    assert table.values == {}
+    (warning,) = table.warnings  # a deleted file must not pass silently as "无目标" everywhere
+    assert warning.line is None and warning.where() == "targets.csv"
+    assert warning.text("zh").startswith(f"找不到目标表 {tmp_path / 'targets.csv'}")

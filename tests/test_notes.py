@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from campaign.access import LOCAL_USER
 from campaign.notes import NoteError, NotesStore, month_key, notes_path
 
 WRITERS = 2
@@ -29,6 +30,7 @@ def _write_many(path: str, writer: int, count: int, start: object) -> None:
             action="加快审批",
             due_date="2022-10-31",
             author=f"会话{writer}",
+            user=LOCAL_USER,
         )
 
 
@@ -42,6 +44,7 @@ def _write_then_die(path: str) -> None:
         action="10月集中签约",
         due_date=None,
         author="市商务局",
+        user=LOCAL_USER,
     )
     os.kill(os.getpid(), signal.SIGKILL)
 
@@ -61,6 +64,7 @@ def test_a_note_is_read_back_with_who_wrote_it_and_when(tmp_path):
         action="联合人社局开展专场招聘",
         due_date=date(2022, 11, 30),
         author="平度市工商联",
+        user=LOCAL_USER,
         now=written_at,
     )
     assert store.path == tmp_path / "notes.sqlite3" == notes_path(tmp_path)
@@ -76,9 +80,18 @@ def test_a_note_is_read_back_with_who_wrote_it_and_when(tmp_path):
 def test_editing_adds_a_version_and_keeps_the_old_one(tmp_path):
     store = NotesStore(tmp_path / "n.sqlite3")
     first = store.add(
-        "financing_amount", "全市", "2022-09", reason="A", action="", due_date=None, author="甲"
+        "financing_amount",
+        "全市",
+        "2022-09",
+        reason="A",
+        action="",
+        due_date=None,
+        author="甲",
+        user=LOCAL_USER,
     )
-    second = store.revise(first.id, reason="A2", action="B", due_date="2022-12-31", author="乙")
+    second = store.revise(
+        first.id, reason="A2", action="B", due_date="2022-12-31", author="乙", user=LOCAL_USER
+    )
     assert (second.kpi_id, second.scope, second.month) == (first.kpi_id, first.scope, first.month)
     assert second.revises == first.id and second.thread == first.thread == first.id
     assert [n.id for n in store.current("financing_amount")] == [second.id]
@@ -89,17 +102,34 @@ def test_editing_adds_a_version_and_keeps_the_old_one(tmp_path):
 
 def test_two_people_editing_the_same_note_keep_both_versions(tmp_path):
     store = NotesStore(tmp_path / "n.sqlite3")
-    first = store.add("x", "全市", "2022-09", reason="r", action="a", due_date=None, author="甲")
-    mine = store.revise(first.id, reason="r-甲", action="a", due_date=None, author="甲")
-    theirs = store.revise(first.id, reason="r-乙", action="a", due_date=None, author="乙")
+    first = store.add(
+        "x", "全市", "2022-09", reason="r", action="a", due_date=None, author="甲", user=LOCAL_USER
+    )
+    mine = store.revise(
+        first.id, reason="r-甲", action="a", due_date=None, author="甲", user=LOCAL_USER
+    )
+    theirs = store.revise(
+        first.id, reason="r-乙", action="a", due_date=None, author="乙", user=LOCAL_USER
+    )
     assert {n.id for n in store.current("x")} == {mine.id, theirs.id}
 
 
 def test_filters_by_year_and_month_newest_first(tmp_path):
     store = NotesStore(tmp_path / "n.sqlite3")
     for month in ("2021-12", "2022-07", "2022-09", "2022-10"):
-        store.add("k", "全市", month, reason=month, action="", due_date=None, author="甲")
-    store.add("k", "城阳区", "2022-09", reason="district", action="", due_date=None, author="甲")
+        store.add(
+            "k", "全市", month, reason=month, action="", due_date=None, author="甲", user=LOCAL_USER
+        )
+    store.add(
+        "k",
+        "城阳区",
+        "2022-09",
+        reason="district",
+        action="",
+        due_date=None,
+        author="甲",
+        user=LOCAL_USER,
+    )
     months = [n.month for n in store.current("k", "全市", year=2022, up_to="2022-09")]
     assert months == ["2022-09", "2022-07"]
     assert month_key(date(2022, 9, 30)) == "2022-09"
@@ -126,6 +156,7 @@ def test_a_bad_note_is_refused_in_both_languages(tmp_path, changes, key):
         action="a",
         due_date=None,
         author="甲",
+        user=LOCAL_USER,
     )
     fields.update(changes)
     store = NotesStore(tmp_path / "n.sqlite3")
@@ -138,7 +169,9 @@ def test_a_bad_note_is_refused_in_both_languages(tmp_path, changes, key):
 
 def test_the_file_is_durable_wal_with_full_sync(tmp_path):
     store = NotesStore(tmp_path / "n.sqlite3")
-    store.add("k", "全市", "2022-09", reason="r", action="", due_date=None, author="甲")
+    store.add(
+        "k", "全市", "2022-09", reason="r", action="", due_date=None, author="甲", user=LOCAL_USER
+    )
     connection = store._connect()
     try:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

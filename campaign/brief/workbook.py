@@ -1,6 +1,11 @@
 """The meeting pack as an Excel workbook: the KPI table, the district table, the notes, and
 one sheet per KPI with its months.
 
+Every text cell is written as text, never as a formula: a KPI name, a note or a district
+typed as ``=HYPERLINK(...)`` or ``=cmd|' /C calc'!A0`` shows as those characters in Excel
+(openpyxl would otherwise store any string starting with ``=`` as a formula).  All cells go
+through :func:`_put`.
+
 Cells hold numbers, not text, so people can sort, sum and chart them; each number carries the
 number format that shows exactly the digits the dashboard shows (an amount in 亿元 with two
 decimals, a count without, a rate as a percentage), in the unit the dashboard shows it in
@@ -15,6 +20,7 @@ import re
 from collections.abc import Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -62,21 +68,24 @@ def _sheet_title(name: str, taken: set[str]) -> str:
 
 
 def _heading(sheet: Worksheet, title: str, facts: str, columns: Sequence[str]) -> None:
-    sheet["A1"] = title
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = facts
+    _put(sheet, 1, 1, title).font = Font(bold=True, size=14)
+    _put(sheet, 2, 1, facts)
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=index, value=column)
+        cell = _put(sheet, HEADER_ROW, index, column)
         cell.font = _BOLD
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: object, fmt: str | None = None) -> None:
+def _put(sheet: Worksheet, row: int, column: int, value: object, fmt: str | None = None) -> Cell:
+    """Write one cell: a number with its format, or text that stays text (never a formula)."""
     cell = sheet.cell(row=row, column=column, value=None if is_missing(value) else value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl made "=..." a formula ("f"); Excel would run it
     if fmt:
         cell.number_format = fmt
+    return cell
 
 
 def _widths(sheet: Worksheet, widths: Sequence[float]) -> None:
@@ -194,11 +203,9 @@ def district_sheet(sheet: Worksheet, pack: MeetingPack) -> None:
                 cell.fill = _status_fill(status)
                 cell.font = Font(color=theme.status_style(status).text_color.lstrip("#"))
     legend_row = HEADER_ROW + len(districts) + 2
-    sheet.cell(row=legend_row, column=1, value=pack.t("kpi.rank.note", cap=f"{pack.ranking_cap:g}"))
+    _put(sheet, legend_row, 1, pack.t("kpi.rank.note", cap=f"{pack.ranking_cap:g}"))
     for offset, status in enumerate(theme.RATED_STATUSES):
-        cell = sheet.cell(
-            row=legend_row + 1, column=2 + offset, value=theme.status_style(status).tag(lang)
-        )
+        cell = _put(sheet, legend_row + 1, 2 + offset, theme.status_style(status).tag(lang))
         cell.fill = _status_fill(status)
         cell.font = _status_font(status)
     _widths(sheet, [8, 16, 10, 10, 12, 10, *([14] * len(definitions))])

@@ -203,7 +203,7 @@ class KpiEngine:
         self._workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self._lock = threading.Lock()
         self._connection_lock = threading.Lock()
-        self._connection: tuple[str, duckdb.DuckDBPyConnection] | None = None
+        self._connection: tuple[tuple[str, object], duckdb.DuckDBPyConnection] | None = None
         self._parsed_files: dict[tuple[str, FileSignature], ParsedFile] = {}
         self._catalogs: MemoCache[_Catalog] = MemoCache(8)
         self._plans: MemoCache[_Plans] = MemoCache(8)
@@ -558,16 +558,19 @@ class KpiEngine:
         """A new cursor on the engine's read-only connection to this snapshot's database.
 
         One parent connection per database version is kept open (opening a large database
-        reads its catalog: ~0.2 s); a newer fingerprint replaces it.  The old one is not
-        closed here, since another thread may still be using a cursor of it; it closes when
-        the last reference goes.
+        reads its catalog: ~0.2 s); a newer fingerprint replaces it, and so does a new file
+        with the same content (``Dataset.file_id``: a damaged file rebuilt by
+        ``campaign.storage``, which this connection would otherwise keep reading).  The old
+        one is not closed here, since another thread may still be using a cursor of it; it
+        closes when the last reference goes.
         """
+        key = (snapshot.fingerprint, getattr(snapshot.database, "file_id", None))
         with self._connection_lock:
-            if self._connection is None or self._connection[0] != snapshot.fingerprint:
+            if self._connection is None or self._connection[0] != key:
                 connection = snapshot.database.connect()
                 # No progress bar on the server's stderr for a long query (cursors inherit).
                 connection.execute("SET enable_progress_bar = false")
-                self._connection = (snapshot.fingerprint, connection)
+                self._connection = (key, connection)
             return self._connection[1].cursor()
 
     def _year_as_of_default(self, snapshot: _Snapshot) -> tuple[int, date]:

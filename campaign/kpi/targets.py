@@ -130,9 +130,19 @@ class ResolvedTargets:
 
 
 def load_targets(path: Path) -> TargetTable:
-    """Read ``targets.csv``; an absent file means no targets. Never raises for content."""
+    """Read ``targets.csv``; never raises for content.
+
+    An absent file means no targets, and says so: a warning (``kpi.warning.targets_missing``)
+    that ``validate``, ``kpis``, ``check`` and the data status page show.  A deleted file
+    would otherwise only turn every KPI to 无目标, with nothing pointing at the cause.
+    """
     if not path.exists():
-        return TargetTable(path=path)
+        warning = KpiWarning(
+            path,
+            t("kpi.warning.targets_missing", "zh", path=path),
+            t("kpi.warning.targets_missing", "en", path=path),
+        )
+        return TargetTable(path=path, warnings=(warning,))
     try:
         table = read_csv(path, TARGET_COLUMNS)
     except (OSError, UnicodeDecodeError) as exc:

@@ -150,6 +150,12 @@ STRINGS: dict[str, dict[str, str]] = {
     # The {expected} of kpi.error.output_column_type for a measure column.
     "kpi.error.numeric_type": {"zh": "数值", "en": "numeric"},
     # KPI engine: problems in targets.csv and pacing.csv (KpiWarning)
+    "kpi.warning.targets_missing": {
+        "zh": "找不到目标表 {path}：所有指标都将显示「无目标」，没有完成率。"
+        "请放回年度目标表（列：指标编号、年度、区市、目标值）。",
+        "en": "no targets file {path}: every KPI shows 'no target' and no completion. "
+        "Put the annual targets back (columns: kpi_id, year, district, target).",
+    },
     "kpi.warning.targets_unreadable": {
         "zh": "无法读取目标表：{error}",
         "en": "cannot read the targets: {error}",

@@ -56,4 +56,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "the due date '{value}' is not a valid date",
     },
     "notes.error.unknown": {"zh": "找不到说明 #{id}", "en": "no note #{id}"},
+    "notes.error.scope_denied": {
+        "zh": "{user} 只能为{district}填写督办说明，不能为「{scope}」填写。",
+        "en": "{user} may write follow-up notes for {district} only, not for '{scope}'.",
+    },
+    "notes.read_only_scope": {
+        "zh": "你只能为{district}填写督办说明；切换范围到{district}即可填写。",
+        "en": "You write follow-up notes for {district} only; switch the scope to {district}.",
+    },
 }

@@ -100,6 +100,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{rows} rows failed validation and are left out of the figures.",
     },
     "ui.header.excluded_link": {"zh": "查看数据状态", "en": "See data status"},
+    "ui.header.read_only": {
+        "zh": "数据文件夹不可写，页面以只读方式显示上一次成功构建的数据（构建于 {built}）；"
+        "新的数据文件在恢复写权限前不会载入。请管理员检查 {path} 的权限。",
+        "en": "The data folder cannot be written: the pages show its last good build "
+        "read-only (built {built}); new extracts load once it is writable again. "
+        "Please check the permissions of {path}.",
+    },
     "ui.header.build_error": {
         "zh": "本次数据更新失败，页面显示的是上一次成功载入的数据。",
         "en": "The latest data refresh failed; the pages show the last data that loaded.",
@@ -292,6 +299,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "提示（{n}，按可接受的写法读入）",
         "en": "Notes ({n}, read in an accepted spelling)",
     },
+    "ui.data.planning_title": {
+        "zh": "目标与进度文件",
+        "en": "Targets and pacing files",
+    },
+    "ui.data.planning_col_where": {"zh": "位置", "en": "Where"},
+    "ui.data.planning_col_reason": {"zh": "说明", "en": "Reason"},
     "ui.data.no_issues": {"zh": "没有此类问题。", "en": "None."},
     "ui.data.no_files": {
         "zh": "数据文件夹中还没有数据文件。",

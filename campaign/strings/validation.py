@@ -174,6 +174,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{path} 中没有找到数据文件（extracts/*.csv 或 *.xlsx）",
         "en": "no extracts found in {path} (extracts/*.csv or *.xlsx)",
     },
+    "validation.read_only": {
+        "zh": "警告：数据文件夹不可写（{detail}），"
+        "以只读方式使用上一次成功构建的数据（构建于 {built}）；请检查 {path} 的权限。",
+        "en": "warning: the data folder cannot be written ({detail}); its last good build "
+        "(built {built}) is used read-only; check the permissions of {path}.",
+    },
+    "validation.read_only_private": {
+        "zh": "警告：数据文件夹不可写（{detail}），且没有可用的数据库，已改在 {where} 构建；"
+        "请检查 {path} 的权限。",
+        "en": "warning: the data folder cannot be written ({detail}) and has no usable "
+        "database: built in {where} instead; check the permissions of {path}.",
+    },
     "validation.build_failed": {
         "zh": "数据库重建失败，继续使用上一次成功构建的数据：{detail}",
         "en": "rebuilding the database failed; the last good build keeps serving: {detail}",
