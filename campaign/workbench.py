@@ -90,7 +90,8 @@ def result_csv(frame: pd.DataFrame) -> bytes:
             dtype
         ):
             safe.isetitem(index, frame.iloc[:, index].map(neutralise_formula))
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows (as Excel writes them) also make pandas quote a cell holding a bare CR.
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def comparison_frame(preview: DraftPreview, lang: str = "zh") -> pd.DataFrame:
