@@ -38,17 +38,16 @@ What the sandbox promises (README, "SQL sandboxes and resource caps"):
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 import resource
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -322,68 +321,101 @@ def scope_database(source: Path, district: str | None) -> Path:
 _T = TypeVar("_T")
 
 
-def _cap_worker(address_space: int) -> None:
-    """In the worker, before anything is loaded: the address-space cap, no core files."""
-    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+def serve_worker() -> None:
+    """The worker's loop (``python -c "from campaign.sandbox import serve_worker; ..."``):
+    cap the address space, then run each (function, args) received on stdin and send back
+    ("ok", result) or ("error", exception) on stdout."""
+    resource.setrlimit(resource.RLIMIT_AS, (WORKER_ADDRESS_SPACE_BYTES, WORKER_ADDRESS_SPACE_BYTES))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     os.nice(5)  # the dashboard's own figures come first
+    requests = Connection(os.dup(0), writable=False)
+    replies = Connection(os.dup(1), readable=False)
+    os.dup2(2, 1)  # a stray print must not corrupt the replies
+    while True:
+        try:
+            function, args = requests.recv()
+        except EOFError:
+            return  # the dashboard closed the pipe or exited
+        try:
+            reply: tuple[str, object] = ("ok", function(*args))
+        except BaseException as exc:  # sent back and raised there
+            reply = ("error", exc)
+        try:
+            replies.send(reply)
+        except Exception as exc:  # an unpicklable result or exception
+            replies.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
 class _Worker:
-    """One capped child process, started on first use, replaced when it dies or hangs."""
+    """One capped child process, started on first use, replaced when it dies or hangs.
+
+    A plain ``python -c`` child, not ``multiprocessing``: spawn re-runs the parent's
+    ``__main__`` in the child, and under Streamlit that is the page script being run.
+    """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
         self._turn = threading.BoundedSemaphore(1)
-        self._pool: ProcessPoolExecutor | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._requests: Connection | None = None
+        self._replies: Connection | None = None
 
-    def _executor(self) -> ProcessPoolExecutor:
-        with self._lock:
-            if self._pool is None:
-                # spawn: a fork of a threaded server (Streamlit) could inherit held locks.
-                self._pool = ProcessPoolExecutor(
-                    max_workers=1,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_cap_worker,
-                    initargs=(WORKER_ADDRESS_SPACE_BYTES,),
-                )
-            return self._pool
+    def _start(self) -> None:
+        root = str(Path(__file__).resolve().parents[1])
+        path = os.environ.get("PYTHONPATH")
+        env = {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from campaign.sandbox import serve_worker; serve_worker()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            close_fds=True,
+        )
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._requests = Connection(os.dup(self._process.stdin.fileno()), readable=False)
+        self._replies = Connection(os.dup(self._process.stdout.fileno()), writable=False)
+        self._process.stdin.close()
+        self._process.stdout.close()
 
-    def _discard(self, pool: ProcessPoolExecutor) -> None:
-        with self._lock:
-            if self._pool is pool:
-                self._pool = None
-        for process in list(getattr(pool, "_processes", {}).values()):
+    def _discard(self) -> None:
+        process, self._process = self._process, None
+        for connection in (self._requests, self._replies):
+            if connection is not None:
+                connection.close()
+        self._requests = self._replies = None
+        if process is not None:
             process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+            process.wait()
 
     def pids(self) -> list[int]:
-        pool = self._pool
-        return [p.pid for p in getattr(pool, "_processes", {}).values()] if pool else []
+        process = self._process
+        return [process.pid] if process is not None and process.poll() is None else []
 
     def run(self, timeout: float, function: Callable[..., _T], *args: object) -> _T:
         if not self._turn.acquire(timeout=QUEUE_SECONDS):
             raise _refusal(QueryRefused, "lab.busy", seconds=f"{QUEUE_SECONDS:g}")
         try:
-            pool = self._executor()
+            if self._process is None or self._process.poll() is not None:
+                self._discard()
+                self._start()
+            assert self._requests is not None and self._replies is not None
             try:
-                future = pool.submit(function, *args)
-                return future.result(timeout=timeout + KILL_GRACE_SECONDS)
-            except FutureTimeout:
-                self._discard(pool)
-                raise _refusal(
-                    QueryInterrupted, "lab.interrupted", seconds=f"{timeout:g}"
-                ) from None
-            except BrokenProcessPool:
-                self._discard(pool)
+                self._requests.send((function, args))
+                if not self._replies.poll(timeout + KILL_GRACE_SECONDS):
+                    self._discard()
+                    raise _refusal(QueryInterrupted, "lab.interrupted", seconds=f"{timeout:g}")
+                status, value = self._replies.recv()
+            except (EOFError, OSError):
+                self._discard()
                 raise _refusal(QueryRefused, "lab.worker_died") from None
         finally:
             self._turn.release()
+        if status == "error":
+            raise value  # type: ignore[misc]
+        return value  # type: ignore[return-value]
 
     def stop(self) -> None:
-        pool = self._pool
-        if pool is not None:
-            self._discard(pool)
+        with self._turn:
+            self._discard()
 
 
 _worker = _Worker()
