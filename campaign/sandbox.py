@@ -71,14 +71,18 @@ WORKER_ADDRESS_SPACE_BYTES = 1_900 * 2**20
 LAB_MEMORY_LIMIT = "400MB"
 LAB_THREADS = 2
 # The KPI engine runs the saved KPI files in the dashboard process (not in the worker: the
-# dashboard's figures must not wait behind an analyst's query); its DuckDB limit.
-ENGINE_MEMORY_LIMIT = "1GB"
+# dashboard's figures must not wait behind an analyst's query); its DuckDB limit.  The
+# distinct counts at scale 100 (11 M rows) take the dashboard process to about 1.1 GB, so
+# 2 GB keeps them in memory while bounding what DuckDB's buffer manager may hold.
+ENGINE_MEMORY_LIMIT = "2GB"
 # How long the parent waits beyond a query's own limit before it kills the worker.
 KILL_GRACE_SECONDS = 3.0
 # How long a lab query waits for the worker while another session's query runs.
 QUEUE_SECONDS = 30.0
 # A KPI preview runs every KPI query of the draft's folder; the whole preview at most this.
 PREVIEW_TIMEOUT_SECONDS = 120.0
+# Making a user's scope copy of a new database (once per database version and scope).
+SCOPE_BUILD_SECONDS = 300.0
 SPILL_FOLDER = "duckdb-spill"
 SCOPE_FOLDER = "lab"
 
@@ -407,6 +411,11 @@ class _Worker:
             except (EOFError, OSError):
                 self._discard()
                 raise _refusal(QueryRefused, "lab.worker_died") from None
+            except BaseException:
+                # Whatever stopped us between the request and its reply: a reply left in
+                # the pipe would answer the next request, so the worker goes.
+                self._discard()
+                raise
         finally:
             self._turn.release()
         if status == "error":
@@ -439,13 +448,23 @@ def stop_worker() -> None:
 # ---------------------------------------------------------------------- the lab
 
 
+def prepare_scope(database: Path, district: str | None) -> Path:
+    """The user's scope copy of ``database`` (:func:`scope_database`), made in the worker.
+
+    Made in a call of its own, with its own time limit, so a new database's first copy
+    (seconds on a large one) does not count against the user's first query.
+    """
+    return run_in_worker(SCOPE_BUILD_SECONDS, scope_database, Path(database), district)
+
+
 def table_columns(database: Path, district: str | None = None) -> dict[str, list[tuple[str, str]]]:
     """The tables the lab shows the user, and their (column, type)."""
-    return run_in_worker(DEFAULT_TIMEOUT_SECONDS * 3, _table_columns, str(database), district)
+    scoped = prepare_scope(database, district)
+    return run_in_worker(DEFAULT_TIMEOUT_SECONDS, _table_columns, str(scoped))
 
 
-def _table_columns(database: str, district: str | None) -> dict[str, list[tuple[str, str]]]:
-    con = open_locked(scope_database(Path(database), district), LAB_MEMORY_LIMIT, LAB_THREADS)
+def _table_columns(scoped: str) -> dict[str, list[tuple[str, str]]]:
+    con = open_locked(Path(scoped), LAB_MEMORY_LIMIT, LAB_THREADS)
     try:
         rows = con.execute(
             """SELECT table_name, column_name, data_type FROM information_schema.columns
@@ -484,9 +503,8 @@ def run_query(
     """Run one read-only statement over the rows ``district`` may see (None: every
     district), in the capped worker; raise QueryError and its kinds."""
     check_statement(sql)
-    return run_in_worker(
-        timeout_seconds, _run_query, str(database), sql, timeout_seconds, row_cap, district
-    )
+    scoped = prepare_scope(database, district)
+    return run_in_worker(timeout_seconds, _run_query, str(scoped), sql, timeout_seconds, row_cap)
 
 
 def _strip_semicolon(sql: str) -> str:
@@ -520,13 +538,11 @@ def _cell_bytes(value: object) -> int:
     return len(value.encode("utf-8")) if isinstance(value, str) else 16
 
 
-def _run_query(
-    database: str, sql: str, timeout_seconds: float, row_cap: int, district: str | None
-) -> QueryResult:
+def _run_query(scoped: str, sql: str, timeout_seconds: float, row_cap: int) -> QueryResult:
     """In the worker: the query on the user's scope copy, under the time and size caps."""
     started = time.perf_counter()
     statement = check_statement(sql)
-    con = open_locked(scope_database(Path(database), district), LAB_MEMORY_LIMIT, LAB_THREADS)
+    con = open_locked(Path(scoped), LAB_MEMORY_LIMIT, LAB_THREADS)
     timed_out = threading.Event()
 
     def stop() -> None:
