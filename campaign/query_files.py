@@ -1,8 +1,10 @@
 """Analysts' edits to KPI SQL files: preview a draft, save with history, roll back, create.
 
 - :func:`preview_draft` runs the draft through the same engine as the dashboard, in a
-  scratch copy of the queries folder, and lines its numbers (city and every district) up
-  against the current definition's, with the contract check (header, output columns).
+  scratch copy of the queries folder, inside the sandbox's capped worker (a locked
+  connection; a district-limited user's draft sees only their district's rows), and lines
+  its numbers (city and every district) up against the current definition's, with the
+  contract check (header, output columns).
 - :func:`save_query` writes ``queries/<id>.sql`` atomically and keeps the file it replaces
   in ``queries/.history/<id>/<timestamp>.sql``; :func:`rollback_query` restores any kept
   version the same way (so a rollback can itself be undone).
@@ -24,7 +26,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from campaign import sandbox
 from campaign.kpi import KpiEngine
+from campaign.kpi.database import DatabaseFile
 from campaign.model import DOMAINS, Filters, KpiError, KpiResult
 
 HISTORY = ".history"
@@ -93,27 +97,106 @@ def _values(engine: KpiEngine, kpi_id: str, filters: Filters) -> dict[str, float
     return values
 
 
-def preview_draft(
-    engine: KpiEngine, kpi_id: str, text: str, filters: Filters | None = None
-) -> DraftPreview:
-    """Run ``text`` as ``queries/<kpi_id>.sql`` beside the current files; change nothing."""
-    check_id(kpi_id)
-    if engine.data_dir is None:
-        raise ValueError("preview needs an engine over a data folder")
-    filters = filters or engine.default_filters()
+@dataclass(frozen=True)
+class _DraftRequest:
+    """What the capped worker needs to run a draft (plain, picklable values)."""
+
+    database: str
+    fingerprint: str
+    queries_dir: str
+    targets_path: str
+    pacing_path: str
+    facts_dir: str | None
+    kpi_id: str
+    text: str
+    filters: Filters
+    district: str | None
+
+
+def _worker_engine(request: _DraftRequest, queries_dir: Path) -> KpiEngine:
+    """An engine over the request's database, as the user may see it (a district-limited
+    user: a copy holding their district's rows only, so a draft cannot read the others)."""
+    database, fingerprint = Path(request.database), request.fingerprint
+    facts_dir = request.facts_dir
+    if request.district is not None:
+        database = sandbox.scope_database(database, request.district)
+        fingerprint, facts_dir = f"{fingerprint}:{request.district}", None
+    handle = DatabaseFile(database, fingerprint)
+    return KpiEngine(
+        None,
+        queries_dir,
+        database=lambda: handle,
+        targets_path=request.targets_path,
+        pacing_path=request.pacing_path,
+        facts_dir=facts_dir,
+        persist_facts=facts_dir is not None,
+    )
+
+
+def _run_draft(
+    request: _DraftRequest,
+) -> tuple[tuple[KpiError, ...], dict[str, float | None], dict[str, float | None] | None]:
+    """In the capped worker: the draft's errors and values (and, for a district-limited
+    user, the current definition's values on the same rows)."""
     with tempfile.TemporaryDirectory(prefix="campaign-draft-") as tmp:
         scratch = Path(tmp)
-        _scratch_copy(engine.queries_dir, scratch)
-        (scratch / f"{kpi_id}.sql").write_text(text, encoding="utf-8")
-        draft_engine = KpiEngine(engine.data_dir, scratch)
-        real_path = query_path(engine.queries_dir, kpi_id)
+        _scratch_copy(Path(request.queries_dir), scratch)
+        (scratch / f"{request.kpi_id}.sql").write_text(request.text, encoding="utf-8")
+        draft_engine = _worker_engine(request, scratch)
         errors = tuple(
-            dataclasses.replace(e, path=real_path)
-            for e in draft_engine.errors(filters)
-            if e.kpi_id == kpi_id
+            e for e in draft_engine.errors(request.filters) if e.kpi_id == request.kpi_id
         )
-        draft = {} if errors else _values(draft_engine, kpi_id, filters)
-    current = _values(engine, kpi_id, filters) if real_path.exists() else {}
+        draft = {} if errors else _values(draft_engine, request.kpi_id, request.filters)
+    current: dict[str, float | None] | None = None
+    if request.district is not None:
+        current = {}
+        if query_path(Path(request.queries_dir), request.kpi_id).exists():
+            engine = _worker_engine(request, Path(request.queries_dir))
+            current = _values(engine, request.kpi_id, request.filters)
+        # Their own district only: on their rows the city figure is their district's.
+        draft = {k: v for k, v in draft.items() if k == request.district}
+        current = {k: v for k, v in current.items() if k == request.district}
+    return errors, draft, current
+
+
+def preview_draft(
+    engine: KpiEngine,
+    kpi_id: str,
+    text: str,
+    filters: Filters | None = None,
+    district: str | None = None,
+) -> DraftPreview:
+    """Run ``text`` as ``queries/<kpi_id>.sql`` beside the current files; change nothing.
+
+    The draft runs in the sandbox's capped worker, on a locked connection.  ``district``
+    (a district-limited user's) limits it to that district's rows, and the comparison to
+    that district; the current figures are then computed on the same rows.
+    """
+    check_id(kpi_id)
+    filters = filters or engine.default_filters()
+    handle = engine.database()
+    facts_dir = engine.data_dir / ".build" / "kpi-facts" if engine.data_dir else None
+    request = _DraftRequest(
+        database=str(handle.database_path),
+        fingerprint=handle.fingerprint,
+        queries_dir=str(engine.queries_dir),
+        targets_path=str(engine.targets_path),
+        pacing_path=str(engine.pacing_path),
+        facts_dir=str(facts_dir) if facts_dir else None,
+        kpi_id=kpi_id,
+        text=text,
+        filters=filters,
+        district=district,
+    )
+    found, draft, scoped_current = sandbox.run_in_worker(
+        sandbox.PREVIEW_TIMEOUT_SECONDS, _run_draft, request
+    )
+    real_path = query_path(engine.queries_dir, kpi_id)
+    errors = tuple(dataclasses.replace(e, path=real_path) for e in found)
+    if scoped_current is not None:
+        current = scoped_current
+    else:
+        current = _values(engine, kpi_id, filters) if real_path.exists() else {}
     scopes = list(dict.fromkeys([*current, *draft]))
     rows = []
     for scope in scopes:

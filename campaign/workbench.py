@@ -65,9 +65,33 @@ def _looks_like_dates(values: pd.Series) -> bool:
     return True
 
 
+# A text cell starting with one of these is a formula to Excel, WPS and LibreOffice
+# (=cmd|' /C calc'!A0, +, -, @) or is read as one after the leading tab / CR is dropped.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, prefixed with ' (shown as text)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def result_csv(frame: pd.DataFrame) -> bytes:
-    """A result as CSV that Excel on Chinese Windows opens correctly (UTF-8 with BOM)."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """A result as CSV that Excel on Chinese Windows opens correctly (UTF-8 with BOM).
+
+    Text cells (and column names) that a spreadsheet would treat as a formula are
+    neutralised (:func:`neutralise_formula`); numbers, negative ones included, stay numbers.
+    """
+    safe = frame.copy()
+    safe.columns = [neutralise_formula(str(c)) for c in frame.columns]
+    for index, dtype in enumerate(frame.dtypes):
+        if not pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_datetime64_any_dtype(
+            dtype
+        ):
+            safe.isetitem(index, frame.iloc[:, index].map(neutralise_formula))
+    # CRLF rows (as Excel writes them) also make pandas quote a cell holding a bare CR.
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def comparison_frame(preview: DraftPreview, lang: str = "zh") -> pd.DataFrame:

@@ -17,12 +17,16 @@ from campaign.query_files import (
     rollback_query,
     save_query,
 )
+from campaign.sandbox import QueryError
 from campaign.views import CHINA_TIME
 from pages import _staff, _ui
 
 ctx = _ui.context()
 _staff.require(ctx, Action.EDIT_KPI)
 queries_dir = ctx.engine.queries_dir
+# A district-limited user's draft runs on their district's rows only (campaign.sandbox).
+user = _staff.current_user()
+district = user.district if user is not None else None
 kpi_id = _ui.kpi_selector(ctx)
 
 with st.expander(ctx.t("bench.edit.new_title"), icon=":material/add:"):
@@ -58,14 +62,20 @@ with preview_clicked:
     )
 if do_preview:
     with st.spinner(ctx.t("bench.edit.previewing")):
-        st.session_state[f"{draft_key}_preview"] = (
-            draft,
-            preview_draft(ctx.engine, kpi_id, draft, ctx.filters),
-        )
+        try:
+            st.session_state[f"{draft_key}_preview"] = (
+                draft,
+                preview_draft(ctx.engine, kpi_id, draft, ctx.filters, district),
+            )
+        except QueryError as stopped:  # too long, too much memory, or the lab is busy
+            st.session_state.pop(f"{draft_key}_preview", None)
+            st.error(stopped.text(ctx.lang), icon=":material/error:")
 
 previewed = st.session_state.get(f"{draft_key}_preview")
 if previewed is not None:
     previewed_text, preview = previewed
+    if district is not None:
+        st.caption(ctx.t("bench.edit.district_only", district=district))
     if preview.errors:
         for error in preview.errors:
             st.error(f"{error.where()}：{error.text(ctx.lang)}", icon=":material/error:")

@@ -45,9 +45,14 @@ class Counting:
     def __call__(self) -> Counting:
         return self
 
-    def connect(self) -> duckdb.DuckDBPyConnection:
+    @property
+    def database_path(self) -> Path:
+        # The engine opens its (locked) connection from the file's path.
         with self._lock:
             self.connections += 1
+        return self.path
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
         return DatabaseFile(self.path, self.fingerprint).connect()
 
 

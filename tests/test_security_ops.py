@@ -381,7 +381,7 @@ def test_validate_warns_when_targets_csv_is_missing(tmp_path, capsys):
     # With the file back, the warning is gone.
     (data / "targets.csv").symlink_to(ROOT / "data" / "targets.csv")
     assert cli.main(["validate", "--data", str(data)]) == 0
-    assert capsys.readouterr().out.rstrip().endswith("0 个错误，0 个警告")
+    assert capsys.readouterr().out.rstrip().endswith("0 个错误，0 个警告，0 条提示")
 
 
 @pytest.mark.parametrize(

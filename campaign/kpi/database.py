@@ -1,9 +1,13 @@
-"""Where the KPI engine gets its database: anything with a fingerprint and ``connect()``.
+"""Where the KPI engine gets its database: anything with a fingerprint and a file.
 
 ``campaign.storage.Dataset`` is one (the app and the CLI use it through
 :func:`dataset_provider`); :class:`DatabaseFile` wraps a plain DuckDB file, which is what the
 tests and benchmarks use.  A provider is called on every engine call, so it must be cheap
 when nothing changed (``load_dataset`` costs one ``stat`` per extract then).
+
+The engine never uses a handle's own connection for KPI files: it attaches
+``database_path`` to a locked-down connection of :mod:`campaign.sandbox` (KPI files are
+user-written SQL).  ``connect()`` stays for trusted readers (benchmarks, tests).
 """
 
 from __future__ import annotations
@@ -22,6 +26,11 @@ class DatabaseHandle(Protocol):
     @property
     def fingerprint(self) -> str: ...
 
+    @property
+    def database_path(self) -> Path:
+        """The DuckDB file (the engine attaches it to a locked connection)."""
+        ...
+
     def connect(self) -> duckdb.DuckDBPyConnection:
         """A new read-only connection."""
         ...
@@ -36,6 +45,10 @@ class DatabaseFile:
 
     path: Path
     fingerprint: str
+
+    @property
+    def database_path(self) -> Path:
+        return self.path
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """A new read-only connection to the file."""

@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from campaign import sandbox
 from campaign.contracts import CITY, DISTRICTS, KINDS, district_lookup
 from campaign.i18n import t
 from campaign.kpi import ranking as ranking_rules
@@ -567,11 +568,11 @@ class KpiEngine:
         key = (snapshot.fingerprint, getattr(snapshot.database, "file_id", None))
         with self._connection_lock:
             if self._connection is None or self._connection[0] != key:
-                connection = snapshot.database.connect()
-                # No progress bar on the server's stderr for a long query (cursors inherit).
-                connection.execute("SET enable_progress_bar = false")
+                # KPI files are user-written SQL: the connection is the sandbox's, locked
+                # (no files, network or extensions, a memory limit; campaign.sandbox).
+                connection = sandbox.open_locked(snapshot.database.database_path)
                 self._connection = (key, connection)
-            return self._connection[1].cursor()
+            return sandbox.locked_cursor(self._connection[1])
 
     def _year_as_of_default(self, snapshot: _Snapshot) -> tuple[int, date]:
         as_of = self._default_as_of(snapshot)

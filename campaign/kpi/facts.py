@@ -35,6 +35,7 @@ import numpy as np
 from campaign.contracts import CITY, DISTRICTS
 from campaign.i18n import t
 from campaign.model import KpiDefinition, KpiError
+from campaign.sandbox import safe_message
 
 # The columns each aggregation needs besides month and district.
 MEASURE_COLUMNS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -301,7 +302,8 @@ def _line_of_alias(definition: KpiDefinition, column: str, fallback: int) -> int
 
 def duckdb_error(definition: KpiDefinition, exc: Exception, body_line: int) -> KpiError:
     """A DuckDB error as a KpiError whose line is the file's line (not the wrapped SQL's)."""
-    message = str(exc).strip()
+    # Never a value from the data in a message users see (conversion errors quote it).
+    message = safe_message(str(exc))
     file_lines = definition.sql.splitlines()
     line: int | None = None
     match = _LINE.search(message)

@@ -19,9 +19,26 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "bench.lab.run": {"zh": "运行", "en": "Run"},
     "bench.lab.limits": {
-        "zh": "只读沙箱：不能访问文件、网络或扩展；单次查询最长 10 秒，最多显示 {cap} 行。",
-        "en": "Read-only sandbox: no files, network or extensions; 10 s per query, "
-        "at most {cap} rows shown.",
+        "zh": "只读沙箱：不能访问文件、网络或扩展；单次查询最长 {seconds} 秒（含取回结果），"
+        "最多显示 {cap} 行、{megabytes} MB，单元格超过 {chars} 字截断；内存有上限。",
+        "en": "Read-only sandbox: no files, network or extensions; {seconds} s per query "
+        "(fetching included), at most {cap} rows and {megabytes} MB shown, cells cut at "
+        "{chars} characters; memory is capped.",
+    },
+    "bench.lab.running": {"zh": "正在查询……", "en": "Running the query…"},
+    "bench.lab.district_only": {
+        "zh": "您的账号限于{district}：这里的每张表只含{district}的数据。",
+        "en": "Your account is limited to {district}: every table here holds {district}'s "
+        "rows only.",
+    },
+    "bench.lab.bytes_capped": {
+        "zh": "结果超过 {megabytes} MB，只显示前 {cap} 行。请减少列或加筛选条件。",
+        "en": "The result is larger than {megabytes} MB; only the first {cap} rows are "
+        "shown. Select fewer columns or filter.",
+    },
+    "bench.lab.cells_cut": {
+        "zh": "部分单元格超过 {chars} 字，已截断（以“…”结尾）。",
+        "en": 'Some cells were longer than {chars} characters and were cut (they end with "…").',
     },
     "bench.lab.where": {
         "zh": "第 {line} 行第 {column} 列：",
@@ -53,6 +70,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "检查通过：文件头和输出列都符合要求。下表对比草稿与当前口径（本年累计）。",
         "en": "Check passed: header and output columns are fine. The draft against the "
         "current definition (year to date):",
+    },
+    "bench.edit.district_only": {
+        "zh": "您的账号限于{district}：草稿和当前口径都只用{district}的数据计算，"
+        "只显示{district}。",
+        "en": "Your account is limited to {district}: the draft and the current definition "
+        "are computed on {district}'s rows only, and only {district} is shown.",
     },
     "bench.edit.current": {"zh": "当前口径", "en": "Current"},
     "bench.edit.draft": {"zh": "草稿", "en": "Draft"},
