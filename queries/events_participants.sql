@@ -10,7 +10,7 @@
 -- description_en: Attendances at events and training sessions, counted in the month of the event.
 -- owner_en: Publicity and Education Department, Municipal Federation of Industry and Commerce
 SELECT
-    date_trunc('month', date) AS month,
+    date AS day,
     district,
     sum(participants) AS value
 FROM events

@@ -10,7 +10,7 @@
 -- description_en: Events held (entrepreneur lectures, training, policy salons, forums), counted in the month of the event.
 -- owner_en: Publicity and Education Department, Municipal Federation of Industry and Commerce
 SELECT
-    date_trunc('month', date) AS month,
+    date AS day,
     district,
     count(*) AS value
 FROM events

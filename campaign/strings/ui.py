@@ -58,6 +58,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ui.status.critical": {"zh": "严重滞后", "en": "Far behind"},
     "ui.status.no_target": {"zh": "无目标", "en": "No target"},
     "ui.status.no_data": {"zh": "无数据", "en": "No data"},
+    "ui.status.not_reported": {"zh": "未报送", "en": "Not reported yet"},
     # Units: "{value}" with the unit, and the unit alone for axis titles
     "ui.unit.亿元": {"zh": "{value}亿元", "en": "CNY {value} bn"},
     "ui.unit.万元": {"zh": "{value}万元", "en": "CNY {value} m"},
