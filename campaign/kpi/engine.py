@@ -591,11 +591,18 @@ class KpiEngine:
         """Each extract kind's first and last reported day (campaign.storage.reported_span)."""
 
         def read() -> dict[str, tuple[date, date]]:
+            store = self._store
+            stored = store.load_spans(snapshot.fingerprint) if store is not None else None
+            if stored is not None:
+                return stored
             cursor = self._cursor(snapshot)
             try:
-                return reported_span(cursor)
+                spans = reported_span(cursor)
             finally:
                 cursor.close()
+            if store is not None:
+                store.save_spans(snapshot.fingerprint, spans)
+            return spans
 
         return self._spans.get(snapshot.fingerprint, read)
 

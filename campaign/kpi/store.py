@@ -106,6 +106,26 @@ class FactsStore:
         """Remember the default as-of date of this database for this calendar month."""
         self._write(self._as_of_name(fingerprint, this_month), {"as_of": as_of.isoformat()})
 
+    @staticmethod
+    def _spans_name(fingerprint: str) -> str:
+        prefix = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
+        return f"{prefix}-reported-{FORMAT_VERSION}.json"
+
+    def load_spans(self, fingerprint: str) -> dict[str, tuple[date, date]] | None:
+        """Each extract kind's reported span for this database, if stored."""
+        try:
+            text = (self.folder / self._spans_name(fingerprint)).read_text("utf-8")
+            return {
+                kind: (date.fromisoformat(first), date.fromisoformat(last))
+                for kind, (first, last) in json.loads(text)["spans"].items()
+            }
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save_spans(self, fingerprint: str, spans: dict[str, tuple[date, date]]) -> None:
+        payload = {k: [first.isoformat(), last.isoformat()] for k, (first, last) in spans.items()}
+        self._write(self._spans_name(fingerprint), {"spans": payload})
+
     def _write(self, name: str, payload: dict[str, object]) -> None:
         """Write ``name`` atomically; remove files of other databases; keep MAX_FILES."""
         prefix = name.split("-", 1)[0]
