@@ -27,6 +27,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "kpi.unit.件": {"zh": "件", "en": "cases"},
     "kpi.unit.个": {"zh": "个", "en": "projects"},
     "kpi.unit.场": {"zh": "场", "en": "events"},
+    "kpi.unit.期": {"zh": "期", "en": "sessions"},
     "kpi.unit.%": {"zh": "%", "en": "%"},
     "kpi.cli.broken": {
         "zh": "{count} 个指标查询有错误，未计算：",

@@ -73,6 +73,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ui.unit.件": {"zh": "{value}件", "en": "{value} cases"},
     "ui.unit.项": {"zh": "{value}项", "en": "{value} projects"},
     "ui.unit.家次": {"zh": "{value}家次", "en": "{value} firm visits"},
+    "ui.unit.期": {"zh": "{value}期", "en": "{value} sessions"},
     "ui.unit_label.亿元": {"zh": "亿元", "en": "CNY bn"},
     "ui.unit_label.万元": {"zh": "万元", "en": "CNY m"},
     "ui.unit_label.元": {"zh": "元", "en": "CNY"},
@@ -86,6 +87,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ui.unit_label.件": {"zh": "件", "en": "cases"},
     "ui.unit_label.项": {"zh": "项", "en": "projects"},
     "ui.unit_label.家次": {"zh": "家次", "en": "firm visits"},
+    "ui.unit_label.期": {"zh": "期", "en": "sessions"},
     "ui.unit_label.%": {"zh": "%", "en": "%"},
     "ui.fmt.pp": {"zh": "{value}个百分点", "en": "{value} pp"},
     # Header of every page
