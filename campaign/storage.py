@@ -380,7 +380,7 @@ def reported_span(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[date, date]
     parts = [
         f"SELECT '{kind.id}' AS kind, "
         f"CAST(date_trunc('month', min(\"{kind.period_column}\")) AS DATE), "
-        f"CAST(last_day(max(\"{kind.period_column}\")) AS DATE) "
+        f'CAST(last_day(max("{kind.period_column}")) AS DATE) '
         f'FROM "{kind.id}"'
         for kind in KINDS
         if kind.id in present

@@ -82,7 +82,8 @@ def build_result(
     """
     as_of = min(as_of, date(year, 12, 31))
     expected = expected_for(definition, pacing, year, as_of)
-    reported_through = reported[1] if reported else None
+    # None also when the extracts begin after the as-of date (nothing reported by then)
+    reported_through = reported[1] if reported and reported[0] <= as_of else None
     if reported is not None and (reported[0] > as_of or reported[1] < as_of):
         # Not reported to the as-of date: the figure so far, nothing judged on it.
         actual = None

@@ -94,6 +94,22 @@ STRINGS: dict[str, dict[str, str]] = {
     "ui.header.as_of": {"zh": "数据截至 {date}", "en": "Data as of {date}"},
     "ui.header.expected": {"zh": "序时进度 {value}", "en": "Pro-rata progress {value}"},
     "ui.header.scope": {"zh": "范围 {scope}", "en": "Scope: {scope}"},
+    # KPIs whose extracts stop before the as-of date (header, CLI, meeting pack)
+    "ui.notice.not_reported": {
+        "zh": "{kpis} 的数据只报送至 {date}。",
+        "en": "{kpis}: data reported only to {date}.",
+    },
+    "ui.notice.not_reported_at_all": {
+        "zh": "{kpis} 在本期尚无任何报送数据。",
+        "en": "{kpis}: no data reported for this period.",
+    },
+    "ui.notice.not_reported_rule": {
+        "zh": "此后的月份尚未报送，按“无数据”处理（不是零）：这些指标显示已报送部分的累计，"
+        "不评状态、不算同比和年末预计，也不计入区市排名。",
+        "en": "Later months are not reported yet and count as no data (not zero): these "
+        "KPIs show the total reported so far, with no status, no year-on-year change or "
+        "projection, and are left out of the district ranking.",
+    },
     "ui.header.freshness": {
         "zh": "数据更新于 {built}，最新报送月份 {month}",
         "en": "Data refreshed {built}; latest month reported {month}",
