@@ -56,6 +56,12 @@ def _rounded(number: float, decimals: int) -> Decimal:
     )
 
 
+def round_half_up(number: float, decimals: int) -> float:
+    """``number`` rounded as the text shows it (:func:`_rounded`), as a float: the Excel
+    workbook stores this, so its cells show the same digits as every other surface."""
+    return float(_rounded(number, decimals))
+
+
 def format_number(value: float | int | None, decimals: int = 0) -> str:
     """``1234567.8`` → ``"1,234,568"``; the same in both languages. Negatives get a real minus."""
     if is_missing(value):
