@@ -735,7 +735,11 @@ class KpiEngine:
         lagging = catalog.config.lagging_max_pp
         kind_spans = self._kind_spans(snapshot)
         spans = {kpi_id: reported_span_of(f.tables, kind_spans) for kpi_id, f in facts.items()}
-        inside_month = not is_month_end(as_of) and as_of < date(year, 12, 31)
+        # A day inside a month, this year or a year earlier (28 Feb 2021 → 28 Feb 2020 is
+        # inside a leap February): distinct counts to that day need one more query.
+        inside_month = as_of < date(year, 12, 31) and not (
+            is_month_end(as_of) and is_month_end(same_day_last_year(as_of))
+        )
         stopped: list[object] = []
         extras = {
             d.id: self._distinct_to_day(snapshot, catalog, d, year, as_of, stopped)
