@@ -181,8 +181,11 @@ class KpiFacts:
         """The KPI over 1 January of ``year`` to ``through`` (inclusive, capped at 31 Dec)."""
         return self.period(scope, date(year, 1, 1), min(through, date(year, 12, 31)), extra)
 
-    def has_facts(self, year: int, through: date) -> bool:
+    def has_facts(self, year: int, through: date, extra: PeriodCounts | None = None) -> bool:
         """Whether any scope reported anything from 1 January of ``year`` to ``through``."""
+        counted = (extra or {}).get((CITY, date(year, 1, 1), through))
+        if counted is not None:  # a distinct count to a day inside a month
+            return counted > 0
         days, _, _ = self._prefix(CITY)
         index = bisect_left(days, date(year, 1, 1))
         return index < len(days) and days[index] <= through

@@ -113,7 +113,7 @@ def build_result(
     last_year_covered = reported is None or reported[0] <= date(year - 1, 1, 1)
     last_year = (
         facts.year_to_date(scope, year - 1, last_year_day, extra)
-        if last_year_covered and facts.has_facts(year - 1, last_year_day)
+        if last_year_covered and facts.has_facts(year - 1, last_year_day, extra)
         else None
     )
     yoy = actual / last_year - 1 if actual is not None and last_year else None
