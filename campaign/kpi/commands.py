@@ -80,7 +80,8 @@ def _common(parser: argparse.ArgumentParser, filters: bool) -> None:
             dest="as_of",
             type=date.fromisoformat,
             metavar="YYYY-MM-DD",
-            help="as-of date (default: end of the last complete month in the data)",
+            help="as-of date, any day: facts up to and including it; last year to the same "
+            "day (default: end of the last complete month in the data)",
         )
         parser.add_argument("--district", help="a district (default: the whole city, 全市)")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
