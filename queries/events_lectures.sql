@@ -7,7 +7,7 @@
 -- direction: up
 -- description: 举办的企业家讲堂期数（活动类型为“企业家讲堂”），按活动日期计入。
 -- owner: 市工商联宣教部
--- description_en: Entrepreneur lectures held (event type 企业家讲堂), counted on the day of the lecture.
+-- description_en: Entrepreneur lectures held (event type “entrepreneur lecture”), counted on the day of the lecture.
 -- owner_en: Publicity and Education Department, Municipal Federation of Industry and Commerce
 SELECT
     date AS day,

@@ -7,7 +7,7 @@
 -- direction: up
 -- description: 举办的培训讲座场次（活动类型为“培训讲座”），按活动日期计入。
 -- owner: 市工商联宣教部
--- description_en: Training sessions held (event type 培训讲座), counted on the day of the session.
+-- description_en: Training sessions held (event type “training”), counted on the day of the session.
 -- owner_en: Publicity and Education Department, Municipal Federation of Industry and Commerce
 SELECT
     date AS day,
