@@ -221,9 +221,7 @@ def kpi_facts(data: dict[str, pd.DataFrame]) -> dict[str, Facts]:
         "legal_consultations": _count_of(med, med["kind"] == "法律咨询", "date", "mediation"),
         "mediation_cases": _count_of(med, mediation, "date", "mediation"),
         "mediation_success_rate": Facts("rate", success, "mediation"),
-        "mediation_amount": _sum_of(
-            med, mediation, "date", med["amount_wan"] / 10000, "mediation"
-        ),
+        "mediation_amount": _sum_of(med, mediation, "date", med["amount_wan"] / 10000, "mediation"),
         "investment_signed_projects": _count_of(inv, signed, "signed_date", "investment"),
         "investment_signed_amount": _sum_of(
             inv, signed, "signed_date", inv["amount_wan"] / 10000, "investment"
