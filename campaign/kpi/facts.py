@@ -1,24 +1,27 @@
-"""Run a KPI's SQL file and aggregate its facts per month for every scope at once.
+"""Run a KPI's SQL file and aggregate its facts per day for every scope at once.
 
-The analyst's query emits facts at month × district grain:
+The analyst's query emits facts dated by day × district:
 
-- ``sum``: ``month, district, value``
-- ``count_distinct``: ``month, district, entity``
-- ``rate``: ``month, district, numerator, denominator``
-- ``latest``: ``month, district`` and either ``value`` (a stock: the city level is the sum
-  of the districts' values at that month) or ``numerator, denominator`` (a share: the city
-  level is Σ numerators ÷ Σ denominators at that month, never an average of shares).
+- ``sum``: ``day, district, value``
+- ``count_distinct``: ``day, district, entity``
+- ``rate``: ``day, district, numerator, denominator`` (optionally ``numerator_date``: the
+  numerator counts only from that date, e.g. a mediation case once it is closed)
+- ``latest``: ``day, district`` and either ``value`` (a stock: the city level is the sum
+  of the districts' values on that day) or ``numerator, denominator`` (a share: the city
+  level is Σ numerators ÷ Σ denominators on that day, never an average of shares).
 
-``month`` may be a DATE or TIMESTAMP and is truncated to the first of its month; extra
-columns are ignored.  The engine wraps the file's text unchanged (header included, so DuckDB's
-``LINE n`` maps back to the file by a fixed offset), keeps only months in the fact window
-(January of the previous year to the as-of month: the previous year is needed for 同比),
+``day`` may be a DATE or TIMESTAMP.  A query may give ``month`` instead: its facts are then
+dated on the month's last day (a monthly figure is known once the month is over).  Extra
+columns are ignored.  The engine wraps the file's text unchanged (header included, so
+DuckDB's ``LINE n`` maps back to the file by a fixed offset), keeps only dates in the fact
+window (January of the previous year to December: the previous year is needed for 同比),
 and aggregates with GROUPING SETS so one round trip gives every district and the city (全市).
 
 For ``count_distinct`` the city is ``COUNT(DISTINCT entity)`` over all districts, and the
 year-to-date figure counts an entity once in the year: each entity is placed in the month it
-first appears in the year (per district, and for the city), so the figure up to any month is
-a running sum of first appearances.  Entities are compared by a 64-bit hash (see
+first appears in the year (per district, and for the city), so the figure up to any month's
+end is a running sum of first appearances; a day inside a month needs
+:func:`run_distinct_periods`.  Entities are compared by a 64-bit hash (see
 ``_aggregate_sql``).
 """
 
