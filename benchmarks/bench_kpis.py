@@ -191,7 +191,7 @@ def report(results: list[dict[str, object]], cold_runs: int, warm_runs: int) -> 
         "",
         "- **all KPIs, city + every district, cold**: a new `KpiEngine(data, queries,",
         "  persist_facts=False)`, `default_filters()` + `all_scorecards()`: opens the database,",
-        "  runs all 15 KPI queries (each for every scope at once), builds the 12 scorecards; the",
+        "  runs all 18 KPI queries (each for every scope at once), builds the 12 scorecards; the",
         "  process's CPU time beside it (DuckDB's threads included) is less sensitive to the",
         "  other work on this shared machine than the wall time;",
         "- **after a restart**: the same with a new engine whose facts are on disk from an",
@@ -239,7 +239,7 @@ def report(results: list[dict[str, object]], cold_runs: int, warm_runs: int) -> 
 NOTES = [
     "## Where the time goes",
     "",
-    "- At scale 1 every query is small; the cold figure is mostly per-query overhead (15",
+    "- At scale 1 every query is small; the cold figure is mostly per-query overhead (18",
     "  queries, each described then aggregated) plus opening the database and finding the",
     "  default as-of date.",
     "- At scale 100 most of the cold time is the two distinct counts",

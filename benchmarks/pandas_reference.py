@@ -1,17 +1,22 @@
-"""A reference implementation of the 15 shipped KPIs in plain pandas, to check and time ours.
+"""A reference implementation of the 18 shipped KPIs in plain pandas, to check and time ours.
 
 It reads the extract CSVs with ``pandas.read_csv`` (no DuckDB, not our reader: only the
 column names and districts of ``campaign.contracts``), filters and groups, and computes each
 KPI's ``actual`` and ``last_year`` (同比 base) for the city (全市) and every district at one
 as-of date, following the rules of docs/kpi-engine.md:
 
-- facts are at month grain: the period is January 1 to the as-of date's month, inclusive;
-  last year is the same months a year earlier;
+- facts are dated by day: the period is January 1 to the as-of day, inclusive; last year
+  is January 1 to the same day a year earlier (29 February → 28 February);
 - ``sum``: Σ over the period (0 when nothing was reported); ``count_distinct``: distinct
   entities in the period (the city counts an entity once across districts); ``rate``:
-  Σ numerator ÷ Σ denominator; ``latest``: the level at the last month of the period that
-  has data in that scope (a share: Σ numerator ÷ Σ denominator at that month);
-- ``last_year`` is None when the city has no facts of the KPI in last year's period at all.
+  Σ numerator ÷ Σ denominator, a mediation case counting as successful only when closed by
+  the period's last day; ``latest``: the level on the period's last day (party coverage:
+  the active chambers founded by then);
+- a kind is reported from January 1 of its first fact's year to the last day of its newest
+  fact's month: past that the figure stops there and ``last_year`` is None; a year before
+  it has no figure at all;
+- ``last_year`` is None when the city has no facts of the KPI in last year's period at all,
+  or the kind's data does not cover last year.
 
 Targets and 序时进度 are not part of the comparison.  The KPI rules are written out once
 more here, by hand, from ``queries/*.sql``: if a query changes, the check says so.
@@ -52,10 +57,10 @@ NEEDED: dict[str, tuple[str, ...]] = {
     "financing": ("date", "district", "enterprise", "amount_wan"),
     "orders": ("date", "district", "enterprise", "amount_wan"),
     "talent": ("date", "district", "category", "hires"),
-    "mediation": ("date", "district", "kind", "status", "amount_wan"),
+    "mediation": ("date", "district", "kind", "status", "amount_wan", "closed_date"),
     "investment": ("district", "stage", "amount_wan", "signed_date"),
     "chambers": ("district", "founded_date", "party_org", "status"),
-    "events": ("date", "district", "participants"),
+    "events": ("date", "district", "type", "participants"),
 }
 RELATIVE_TOLERANCE = 1e-9
 
@@ -147,148 +152,149 @@ def read_all(data_dir: Path) -> dict[str, pd.DataFrame]:
 
 @dataclass(frozen=True)
 class Facts:
-    """One KPI's facts: ``month`` (first of the month), ``district`` and its measure."""
+    """One KPI's facts: ``day``, ``district`` and its measure, and the kind it reads."""
 
     aggregation: str  # sum | count_distinct | rate | latest
-    frame: pd.DataFrame  # month, district, and value | entity | numerator, denominator
+    frame: pd.DataFrame  # day, district, and value | entity | numerator, denominator
+    kind: str
 
 
-def _month(values: pd.Series) -> pd.Series:
-    return values.dt.to_period("M").dt.to_timestamp()
-
-
-def _sum_of(frame: pd.DataFrame, when: pd.Series | None, date_col: str, value: pd.Series) -> Facts:
+def _sum_of(
+    frame: pd.DataFrame, when: pd.Series | None, date_col: str, value: pd.Series, kind: str
+) -> Facts:
     chosen = frame if when is None else frame[when]
     value = value if when is None else value[when]
-    facts = pd.DataFrame(
-        {"month": _month(chosen[date_col]), "district": chosen["district"], "value": value}
-    )
-    return Facts("sum", facts)
+    facts = pd.DataFrame({"day": chosen[date_col], "district": chosen["district"], "value": value})
+    return Facts("sum", facts, kind)
 
 
-def _count_of(frame: pd.DataFrame, when: pd.Series | None, date_col: str) -> Facts:
+def _count_of(frame: pd.DataFrame, when: pd.Series | None, date_col: str, kind: str) -> Facts:
     ones = pd.Series(1.0, index=frame.index)
-    return _sum_of(frame, when, date_col, ones)
+    return _sum_of(frame, when, date_col, ones, kind)
 
 
-def _entities(frame: pd.DataFrame) -> Facts:
+def _entities(frame: pd.DataFrame, kind: str) -> Facts:
     facts = pd.DataFrame(
-        {
-            "month": _month(frame["date"]),
-            "district": frame["district"],
-            "entity": frame["enterprise"],
-        }
+        {"day": frame["date"], "district": frame["district"], "entity": frame["enterprise"]}
     )
-    return Facts("count_distinct", facts)
+    return Facts("count_distinct", facts, kind)
 
 
-def _party_coverage(chambers: pd.DataFrame, today: date) -> Facts:
-    """chambers_party_coverage.sql: each month from the first chamber to this month, the
-    active chambers founded by then and how many of them have a party organisation."""
-    first = _month(chambers["founded_date"]).min()
-    last = max(_month(chambers["founded_date"]).max(), pd.Timestamp(today.replace(day=1)))
-    months = pd.date_range(first, last, freq="MS")
-    active = chambers[chambers["status"] == "正常"]
-    founded = _month(active["founded_date"])
-    rows = []
-    grouped = pd.DataFrame(
-        {"founded": founded, "district": active["district"], "party": active["party_org"]}
-    )
-    per_month = grouped.groupby(["district", "founded"], dropna=False).agg(
-        n=("party", "size"), party=("party", "sum")
-    )
-    for district, part in per_month.groupby(level="district", dropna=False):
-        series = part.droplevel("district").reindex(months, fill_value=0).cumsum()
-        series = series[series["n"] > 0]  # the JOIN keeps months with at least one chamber
-        rows.append(
-            pd.DataFrame(
-                {
-                    "month": series.index,
-                    "district": district,
-                    "numerator": series["party"].to_numpy(dtype=float),
-                    "denominator": series["n"].to_numpy(dtype=float),
-                }
-            )
-        )
-    return Facts("latest", pd.concat(rows, ignore_index=True))
-
-
-def kpi_facts(data: dict[str, pd.DataFrame], today: date) -> dict[str, Facts]:
+def kpi_facts(data: dict[str, pd.DataFrame]) -> dict[str, Facts]:
     """The facts of each shipped KPI (queries/*.sql, written again in pandas)."""
     fin, orders, talent = data["financing"], data["orders"], data["talent"]
     med, inv, events = data["mediation"], data["investment"], data["events"]
     chambers = data["chambers"]
     signed = inv["stage"].isin(["签约", "落地"]) & inv["signed_date"].notna()
     mediation = med["kind"] == "调解"
+    cases = med[mediation]
+    succeeded = cases["status"] == "调解成功"
     success = pd.DataFrame(
         {
-            "month": _month(med.loc[mediation, "date"]),
-            "district": med.loc[mediation, "district"],
-            "numerator": (med.loc[mediation, "status"] == "调解成功").astype(float),
+            "day": cases["date"],
+            "district": cases["district"],
+            "numerator": succeeded.astype(float),
+            "denominator": 1.0,
+            # a success counts from the day the case was closed
+            "counted_from": cases["closed_date"].fillna(cases["date"]),
+        }
+    )
+    active = chambers[(chambers["status"] == "正常") & chambers["founded_date"].notna()]
+    coverage = pd.DataFrame(
+        {
+            "day": active["founded_date"],
+            "district": active["district"],
+            "numerator": active["party_org"].astype(float),
             "denominator": 1.0,
         }
     )
+    lectures = events["type"] == "企业家讲堂"
+    trainings = events["type"] == "培训讲座"
     return {
-        "financing_amount": _sum_of(fin, None, "date", fin["amount_wan"] / 10000),
-        "financing_enterprises": _entities(fin),
-        "orders_amount": _sum_of(orders, None, "date", orders["amount_wan"] / 10000),
-        "orders_enterprises": _entities(orders),
+        "financing_amount": _sum_of(fin, None, "date", fin["amount_wan"] / 10000, "financing"),
+        "financing_enterprises": _entities(fin, "financing"),
+        "orders_amount": _sum_of(orders, None, "date", orders["amount_wan"] / 10000, "orders"),
+        "orders_enterprises": _entities(orders, "orders"),
         "talent_high_skill": _sum_of(
-            talent, talent["category"] == "高技能人才", "date", talent["hires"]
+            talent, talent["category"] == "高技能人才", "date", talent["hires"], "talent"
         ),
-        "legal_consultations": _count_of(med, med["kind"] == "法律咨询", "date"),
-        "mediation_cases": _count_of(med, mediation, "date"),
-        "mediation_success_rate": Facts("rate", success),
-        "mediation_amount": _sum_of(med, mediation, "date", med["amount_wan"] / 10000),
-        "investment_signed_projects": _count_of(inv, signed, "signed_date"),
-        "investment_signed_amount": _sum_of(inv, signed, "signed_date", inv["amount_wan"] / 10000),
-        "chambers_new": _count_of(chambers, None, "founded_date"),
-        "chambers_party_coverage": _party_coverage(chambers, today),
-        "events_sessions": _count_of(events, None, "date"),
-        "events_participants": _sum_of(events, None, "date", events["participants"]),
+        "legal_consultations": _count_of(med, med["kind"] == "法律咨询", "date", "mediation"),
+        "mediation_cases": _count_of(med, mediation, "date", "mediation"),
+        "mediation_success_rate": Facts("rate", success, "mediation"),
+        "mediation_amount": _sum_of(med, mediation, "date", med["amount_wan"] / 10000, "mediation"),
+        "investment_signed_projects": _count_of(inv, signed, "signed_date", "investment"),
+        "investment_signed_amount": _sum_of(
+            inv, signed, "signed_date", inv["amount_wan"] / 10000, "investment"
+        ),
+        "chambers_new": _count_of(chambers, None, "founded_date", "chambers"),
+        "chambers_party_coverage": Facts("latest", coverage, "chambers"),
+        "events_lectures": _count_of(events, lectures, "date", "events"),
+        "events_trainings": _count_of(events, trainings, "date", "events"),
+        "events_trainees": _sum_of(
+            events, lectures | trainings, "date", events["participants"], "events"
+        ),
+        "events_sessions": _count_of(events, None, "date", "events"),
+        "events_participants": _sum_of(events, None, "date", events["participants"], "events"),
     }
 
 
 # ---------------------------------------------------------------- the figures
 
 
-def _figure(facts: Facts, rows: pd.DataFrame, through: pd.Timestamp) -> float | None:
-    """The KPI over ``rows`` (one scope's facts in one period)."""
+def _same_day_last_year(day: date) -> date:
+    return day.replace(year=day.year - 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
+
+
+def _month_end(day: pd.Timestamp) -> pd.Timestamp:
+    return day + pd.offsets.MonthEnd(0)
+
+
+def _figure(facts: Facts, rows: pd.DataFrame, end: pd.Timestamp) -> float | None:
+    """The KPI over ``rows`` (one scope's facts from 1 January to ``end``)."""
     if facts.aggregation == "sum":
         return float(rows["value"].sum()) if len(rows) else 0.0
     if facts.aggregation == "count_distinct":
         return float(rows["entity"].dropna().nunique())
     if facts.aggregation == "rate":
         denominator = rows["denominator"].sum()
-        return float(rows["numerator"].sum() / denominator) if denominator else None
-    # latest: the level at the last month (up to ``through``) whose denominator is not 0
-    by_month = rows.groupby("month")[["numerator", "denominator"]].sum().sort_index()
-    by_month = by_month[(by_month.index <= through) & (by_month["denominator"] != 0)]
-    if by_month.empty:
-        return None
-    last = by_month.iloc[-1]
-    return float(last["numerator"] / last["denominator"])
+        closed = rows["counted_from"] <= end
+        return float(rows.loc[closed, "numerator"].sum() / denominator) if denominator else None
+    # latest: the active chambers founded by ``end`` (rows hold every founding up to it)
+    denominator = rows["denominator"].sum()
+    return float(rows["numerator"].sum() / denominator) if denominator else None
 
 
-def reference_figures(data: dict[str, pd.DataFrame], as_of: date, today: date) -> Figures:
+def reference_figures(data: dict[str, pd.DataFrame], as_of: date) -> Figures:
     """``actual`` and ``last_year`` of every KPI for 全市 and each district at ``as_of``."""
     figures: Figures = {}
-    this_start = pd.Timestamp(as_of.year, 1, 1)
-    this_end = pd.Timestamp(as_of.year, as_of.month, 1)
-    last_start = pd.Timestamp(as_of.year - 1, 1, 1)
-    last_end = pd.Timestamp(as_of.year - 1, as_of.month, 1)
-    for kpi_id, facts in kpi_facts(data, today).items():
+    year = as_of.year
+    for kpi_id, facts in kpi_facts(data).items():
         frame = facts.frame
-        now = frame[(frame["month"] >= this_start) & (frame["month"] <= this_end)]
-        before = frame[(frame["month"] >= last_start) & (frame["month"] <= last_end)]
-        has_last_year = len(before) > 0
+        kind_days = data[facts.kind][KINDS_BY_ID[facts.kind].period_column].dropna()
+        first = pd.Timestamp(kind_days.min().year, 1, 1)
+        reported_to = _month_end(kind_days.max().normalize())
+        start, end = pd.Timestamp(year, 1, 1), pd.Timestamp(as_of)
+        not_reported = reported_to < end
+        last_start = pd.Timestamp(year - 1, 1, 1)
+        last_end = pd.Timestamp(_same_day_last_year(as_of))
+        if not_reported:
+            end = reported_to
+        # a level (latest) counts every founding before the period too
+        since = frame["day"].min() if facts.aggregation == "latest" else start
+        since_last = frame["day"].min() if facts.aggregation == "latest" else last_start
+        now = frame[(frame["day"] >= since) & (frame["day"] <= end)]
+        before = frame[(frame["day"] >= since_last) & (frame["day"] <= last_end)]
+        # a level has a value on every day after the first fact
+        in_last_year = frame[(frame["day"] >= since_last) & (frame["day"] <= last_end)]
+        has_last_year = len(in_last_year) > 0 and first <= last_start and not not_reported
+        nothing = first > pd.Timestamp(as_of) or reported_to < start
         now_by = dict(tuple(now.groupby("district")))
         before_by = dict(tuple(before.groupby("district")))
         empty = frame.iloc[0:0]
         for scope in (CITY, *DISTRICTS):
             mine_now = now if scope == CITY else now_by.get(scope, empty)
             mine_before = before if scope == CITY else before_by.get(scope, empty)
-            actual = _figure(facts, mine_now, this_end)
+            actual = None if nothing else _figure(facts, mine_now, end)
             last_year = _figure(facts, mine_before, last_end) if has_last_year else None
             figures[(kpi_id, scope)] = (actual, last_year)
     return figures
@@ -325,21 +331,23 @@ def compare(ours: Figures, reference: Figures) -> list[str]:
     return problems
 
 
-def timed_reference(data_dir: Path, as_of: date, today: date | None = None) -> dict[str, object]:
+def timed_reference(data_dir: Path, as_of: date) -> dict[str, object]:
     """Read + compute, timed separately: {'read_s', 'compute_s', 'figures'}."""
-    today = today or date.today()
     started = time.perf_counter()
     data = read_all(data_dir)
     read_s = time.perf_counter() - started
     started = time.perf_counter()
-    figures = reference_figures(data, as_of, today)
+    figures = reference_figures(data, as_of)
     compute_s = time.perf_counter() - started
     rows = sum(len(frame) for frame in data.values())
     return {"read_s": read_s, "compute_s": compute_s, "rows": rows, "figures": figures}
 
 
-def check(data_dir: Path, queries_dir: Path = ROOT / "queries") -> dict[str, object]:
-    """Run the engine, then the reference at the engine's default as-of date, and compare.
+def check(
+    data_dir: Path, queries_dir: Path = ROOT / "queries", as_of: date | None = None
+) -> dict[str, object]:
+    """Run the engine, then the reference at ``as_of`` (default: the engine's default as-of
+    date), and compare.
 
     Returns the reference's timings (``read_s``, ``compute_s``, ``rows``), the as-of date,
     how many (KPI, scope) figures were compared and every ``problem`` (none when they agree).
@@ -347,7 +355,7 @@ def check(data_dir: Path, queries_dir: Path = ROOT / "queries") -> dict[str, obj
     from campaign.kpi import KpiEngine
 
     engine = KpiEngine(data_dir, queries_dir, persist_facts=False)
-    ours, as_of = engine_figures(engine)
+    ours, as_of = engine_figures(engine, as_of)
     result = timed_reference(data_dir, as_of)
     problems = compare(ours, result.pop("figures"))  # type: ignore[arg-type]
     return {**result, "as_of": as_of.isoformat(), "compared": len(ours), "problems": problems}

@@ -11,12 +11,19 @@ become a dash, never "nan".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from campaign.i18n import CATALOG, normalise_language, t
+from campaign.model import KpiResult
 
 DASH = "—"
+# Units of things counted one by one: their figures (projections and monthly needs too)
+# are whole numbers — 11个, not 10.7个.
+COUNT_UNITS: frozenset[str] = frozenset(
+    {"家", "户", "个", "人", "人次", "场", "次", "件", "项", "家次", "期"}
+)
 
 # Amount units: decimals of the Chinese figure; factor and decimals of the English figure.
 # 1 亿元 = 0.1 bn yuan; 1 万元 = 0.01 m yuan. The words come from the catalog
@@ -49,6 +56,12 @@ def _rounded(number: float, decimals: int) -> Decimal:
     )
 
 
+def round_half_up(number: float, decimals: int) -> float:
+    """``number`` rounded as the text shows it (:func:`_rounded`), as a float: the Excel
+    workbook stores this, so its cells show the same digits as every other surface."""
+    return float(_rounded(number, decimals))
+
+
 def format_number(value: float | int | None, decimals: int = 0) -> str:
     """``1234567.8`` → ``"1,234,568"``; the same in both languages. Negatives get a real minus."""
     if is_missing(value):
@@ -68,7 +81,8 @@ def format_value(value: float | int | None, unit: str, lang: str = "zh") -> str:
     """A KPI figure with its unit: ``12.35亿元`` / ``CNY 1.235 bn``, ``1,234家`` / ``1,234 firms``.
 
     ``unit`` is the KPI's unit as its SQL header gives it. A unit "%" means the value is a
-    fraction (0.5 → 50.0%). An unknown unit is shown as the bare number in English, so no
+    fraction (0.5 → 50.0%). A count (:data:`COUNT_UNITS`) is a whole number: a projection
+    of 10.7 projects reads 11个. An unknown unit is shown as the bare number in English, so no
     Chinese leaks into the English screens.
     """
     lang = normalise_language(lang)
@@ -83,6 +97,8 @@ def format_value(value: float | int | None, unit: str, lang: str = "zh") -> str:
             figure = format_number(number, zh_decimals)
         else:
             figure = format_number(number * en_factor, en_decimals)
+    elif unit in COUNT_UNITS:
+        figure = format_number(number, 0)
     else:
         figure = format_number(number, 0 if number.is_integer() else 1)
     key = f"ui.unit.{unit}"
@@ -172,3 +188,59 @@ def format_datetime(value: datetime | None, lang: str = "zh") -> str:
     if is_missing(value):
         return DASH
     return f"{format_date(value, lang)} {value:%H:%M}"  # type: ignore[union-attr]
+
+
+# The figures of a KPI every surface shows, in this order (the keys of kpi_figures).
+FIGURE_FIELDS: tuple[str, ...] = (
+    "actual",
+    "target",
+    "completion",
+    "expected",
+    "gap",
+    "last_year",
+    "yoy",
+    "projection",
+    "needed",
+)
+
+
+def kpi_figures(result: KpiResult, lang: str = "zh") -> dict[str, str]:
+    """A KPI's figures as every surface writes them: the pages, the CLI, the PDF, the Excel
+    workbook and the slides all take their text from here, so 106.3% in one is 106.3% in
+    all.  Keys: :data:`FIGURE_FIELDS`, plus ``status`` (the label) and ``reported_through``
+    (the date the extracts stop at, when that is before the as-of date, else "")."""
+    unit = result.kpi.unit
+    return {
+        "actual": format_value(result.actual, unit, lang),
+        "target": format_value(result.target, unit, lang),
+        "completion": format_percent(result.completion, lang),
+        "expected": format_percent(result.expected, lang),
+        "gap": format_pp(result.gap_pp, lang),
+        "last_year": format_value(result.last_year, unit, lang),
+        "yoy": format_signed_percent(result.yoy, lang),
+        "projection": format_value(result.projection, unit, lang),
+        "needed": format_value(result.needed_per_month, unit, lang),
+        "status": t(f"ui.status.{result.status}", lang),
+        "reported_through": format_date(result.reported_through, lang)
+        if result.not_reported and result.reported_through is not None
+        else "",
+    }
+
+
+def not_reported_notice(results: Iterable[KpiResult], lang: str = "zh") -> str | None:
+    """The warning for KPIs whose extracts stop before the as-of date (one sentence per
+    reported-to date), or None when every KPI is reported to it.  The page header, the CLI
+    and the meeting pack all say it in these words."""
+    by_date: dict[date | None, list[str]] = {}
+    for result in results:
+        if result.not_reported:
+            by_date.setdefault(result.reported_through, []).append(result.kpi.name(lang))
+    if not by_date:
+        return None
+    separator = "、" if normalise_language(lang) == "zh" else ", "
+    parts = []
+    for through, names in sorted(by_date.items(), key=lambda item: item[0] or date.min):
+        key = "ui.notice.not_reported" if through else "ui.notice.not_reported_at_all"
+        parts.append(t(key, lang, kpis=separator.join(names), date=format_date(through, lang)))
+    joiner = "" if normalise_language(lang) == "zh" else " "
+    return joiner.join([*parts, t("ui.notice.not_reported_rule", lang)])

@@ -13,9 +13,20 @@ from typing import Literal
 Aggregation = Literal["sum", "count_distinct", "rate", "latest"]
 Direction = Literal["up", "down"]
 # completed 已完成 · ahead 超序时 · lagging 滞后 · critical 严重滞后;
-# no_target: shown without a completion figure; no_data: nothing reported for the filter.
-Status = Literal["completed", "ahead", "lagging", "critical", "no_target", "no_data"]
-STATUSES: tuple[str, ...] = ("completed", "ahead", "lagging", "critical", "no_target", "no_data")
+# no_target: shown without a completion figure; no_data: a rate/stock with nothing to
+# measure; not_reported: the KPI's extracts do not reach the as-of date yet (no status, no 同比).
+Status = Literal[
+    "completed", "ahead", "lagging", "critical", "no_target", "no_data", "not_reported"
+]
+STATUSES: tuple[str, ...] = (
+    "completed",
+    "ahead",
+    "lagging",
+    "critical",
+    "no_target",
+    "no_data",
+    "not_reported",
+)
 
 # Domains (领域) in the order the overview shows them.
 DOMAINS: tuple[str, ...] = ("资金", "订单", "人才", "法律服务", "双招双引", "商会建设", "活动培训")
@@ -109,6 +120,14 @@ class KpiResult:
     yoy: float | None
     projection: float | None
     needed_per_month: float | None
+    # The last day the KPI's extracts are reported to (the end of their newest month);
+    # None when unknown.  Before the as-of date: the figures stop there (``not_reported``).
+    reported_through: date | None = None
+
+    @property
+    def not_reported(self) -> bool:
+        """The extracts stop before the as-of date: a partial figure, no status, no 同比."""
+        return self.status == "not_reported"
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,9 @@ TARGETS_2022: dict[str, float] = {
     "chambers_new": 1.06,  # completed (17 of 16)
     "events_sessions": 1.04,  # completed
     "events_participants": 0.88,  # ahead
+    "events_lectures": 0.71,  # lagging (5 of 7)
+    "events_trainings": 0.86,  # ahead
+    "events_trainees": 0.80,  # ahead
 }
 # Year-end city completion ranges for past years (drawn per KPI); a past year's target is
 # never below the year before's result.
@@ -150,6 +153,9 @@ TARGET_RULES: dict[str, _TargetRule] = {
     "chambers_new": _TargetRule(1, 0.6),
     "events_sessions": _TargetRule(1, 0.5),
     "events_participants": _TargetRule(1, 0.4),
+    "events_lectures": _TargetRule(1, 0.6),
+    "events_trainings": _TargetRule(1, 0.5),
+    "events_trainees": _TargetRule(10, 0.4),
 }
 # Display order of the shipped KPIs in targets.csv.
 KPI_IDS: tuple[str, ...] = (
@@ -168,6 +174,10 @@ KPI_IDS: tuple[str, ...] = (
     "chambers_party_coverage",
     "events_sessions",
     "events_participants",
+    # Added later: last in the file, so the targets above keep their random draws.
+    "events_lectures",
+    "events_trainings",
+    "events_trainees",
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -1073,6 +1083,12 @@ def _record_events(actuals: _Actuals, year: int, table: Table) -> None:
     d = table["_d"]
     actuals.add_sum("events_sessions", year, d, np.ones(len(d)))
     actuals.add_sum("events_participants", year, d, table["participants"])
+    lecture = table["type"] == "企业家讲堂"
+    training = table["type"] == "培训讲座"
+    actuals.add_sum("events_lectures", year, d[lecture], np.ones(int(lecture.sum())))
+    actuals.add_sum("events_trainings", year, d[training], np.ones(int(training.sum())))
+    both = lecture | training
+    actuals.add_sum("events_trainees", year, d[both], table["participants"][both])
 
 
 # ---------------------------------------------------------------------------------------------

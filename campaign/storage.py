@@ -34,7 +34,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -580,6 +580,36 @@ def _write_reports(con: duckdb.DuckDBPyConnection, reports: list[FileReport]) ->
         )
 
 
+def _last_month_sql(kind_id: str, period_column: str) -> str:
+    """The newest month with facts of one kind, per district."""
+    return f"""SELECT '{kind_id}' AS kind, district,
+        CAST(date_trunc('month', max("{period_column}")) AS DATE) AS last_month
+        FROM "{kind_id}" GROUP BY district"""
+
+
+def reported_span(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[date, date]]:
+    """Each kind's first and last reported day over all districts: the 1st of its first
+    month with facts and the last day of its newest (a month is reported once any district
+    sent a fact dated in it).  Kinds without a table or without facts are left out.
+
+    The KPI engine uses it so that months a kind has not reported yet are "no data",
+    never zero; the data-status page's ``last_reported`` is the same month per district.
+    """
+    present = {name.lower() for (name,) in con.execute("SHOW TABLES").fetchall()}
+    parts = [
+        f"SELECT '{kind.id}' AS kind, "
+        f"CAST(date_trunc('month', min(\"{kind.period_column}\")) AS DATE), "
+        f'CAST(last_day(max("{kind.period_column}")) AS DATE) '
+        f'FROM "{kind.id}"'
+        for kind in KINDS
+        if kind.id in present
+    ]
+    if not parts:
+        return {}
+    rows = con.execute(" UNION ALL ".join(parts)).fetchall()
+    return {kind: (first, last) for kind, first, last in rows if first is not None}
+
+
 def last_reported(dataset: Dataset) -> pd.DataFrame:
     """The last month each district reported for each kind: columns kind, district, last_month.
 
@@ -589,11 +619,7 @@ def last_reported(dataset: Dataset) -> pd.DataFrame:
     parts = []
     with dataset.connect() as con:
         for kind in KINDS:
-            parts.append(
-                f"""SELECT '{kind.id}' AS kind, district,
-                CAST(date_trunc('month', max("{kind.period_column}")) AS DATE) AS last_month
-                FROM "{kind.id}" GROUP BY district"""
-            )
+            parts.append(_last_month_sql(kind.id, kind.period_column))
         reported = con.execute(" UNION ALL ".join(parts)).df()
     grid = pd.MultiIndex.from_product(
         [[k.id for k in KINDS], DISTRICTS], names=["kind", "district"]

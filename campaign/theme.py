@@ -66,6 +66,8 @@ STATUS_STYLES: dict[str, StatusStyle] = {
     "critical": StatusStyle("critical", "#D55E00", "#000000", "cross", "✖"),
     "no_target": StatusStyle("no_target", "#BBBBBB", "#000000", "circle", "○"),
     "no_data": StatusStyle("no_data", "#EEEEEE", "#000000", "square", "–"),
+    # Light purple: "not reported yet" is neither good nor bad news.
+    "not_reported": StatusStyle("not_reported", "#D9D2E9", "#000000", "triangle-right", "▷"),
 }
 # The four statuses that the overview counts, in the order it shows them.
 RATED_STATUSES: tuple[str, ...] = ("completed", "ahead", "lagging", "critical")

@@ -29,6 +29,8 @@ from campaign.formatting import (
     format_signed_percent,
     format_value,
     is_missing,
+    kpi_figures,
+    not_reported_notice,
 )
 from campaign.i18n import CATALOG, t
 from campaign.model import DOMAINS, KpiDefinition, KpiError, KpiResult, Scorecard
@@ -124,6 +126,8 @@ class Header:
     excluded_rows: int
     excluded_text: str | None
     build_error: str | None
+    # KPIs whose extracts stop before the as-of date (formatting.not_reported_notice)
+    not_reported: str | None = None
 
 
 def header(
@@ -147,7 +151,14 @@ def header(
         built = format_datetime(aware.astimezone(CHINA_TIME), lang)
     freshness = t("ui.header.freshness", lang, built=built, month=format_month(newest_month, lang))
     excluded = t("ui.header.excluded", lang, rows=f"{excluded_rows:,}") if excluded_rows else None
-    return Header(facts, freshness, excluded_rows, excluded, build_error)
+    return Header(
+        facts,
+        freshness,
+        excluded_rows,
+        excluded,
+        build_error,
+        not_reported_notice(scorecard.results, lang),
+    )
 
 
 def newest_month(last_reported: pd.DataFrame) -> date | None:
@@ -312,18 +323,18 @@ def results_frame(results: Iterable[KpiResult], lang: str = "zh") -> pd.DataFram
     """
     rows = []
     for r in results:
-        unit = r.kpi.unit
+        shown = kpi_figures(r, lang)  # the text every surface shows
         rows.append(
             {
                 "_severity": STATUS_SEVERITY.get(r.status, 9),
                 "_gap": r.gap_pp if r.gap_pp is not None else float("inf"),
                 t("ui.col.district", lang): scope_label(r.scope, lang),
                 t("ui.col.status", lang): theme.status_style(r.status).tag(lang),
-                t("ui.col.completion", lang): format_percent(r.completion, lang),
-                t("ui.col.gap", lang): format_pp(r.gap_pp, lang),
-                t("ui.col.actual", lang): format_value(r.actual, unit, lang),
-                t("ui.col.target", lang): format_value(r.target, unit, lang),
-                t("ui.col.yoy", lang): format_signed_percent(r.yoy, lang),
+                t("ui.col.completion", lang): shown["completion"],
+                t("ui.col.gap", lang): shown["gap"],
+                t("ui.col.actual", lang): shown["actual"],
+                t("ui.col.target", lang): shown["target"],
+                t("ui.col.yoy", lang): shown["yoy"],
                 "_status": r.status,
             }
         )
@@ -363,23 +374,19 @@ class Figure:
 
 def detail_figures(result: KpiResult, lang: str = "zh") -> list[Figure]:
     """The headline figures of one KPI for one scope."""
-    unit = result.kpi.unit
+    shown = kpi_figures(result, lang)  # the text every surface shows
     actual_label = "ui.kpi.level_actual" if result.kpi.is_level else "ui.kpi.actual"
     figures = [
-        Figure(t(actual_label, lang), format_value(result.actual, unit, lang)),
-        Figure(t("ui.kpi.target", lang), format_value(result.target, unit, lang)),
-        Figure(t("ui.kpi.completion", lang), format_percent(result.completion, lang)),
-        Figure(t("ui.kpi.gap", lang), format_pp(result.gap_pp, lang)),
-        Figure(t("ui.kpi.yoy", lang), format_signed_percent(result.yoy, lang)),
+        Figure(t(actual_label, lang), shown["actual"]),
+        Figure(t("ui.kpi.target", lang), shown["target"]),
+        Figure(t("ui.kpi.completion", lang), shown["completion"]),
+        Figure(t("ui.kpi.gap", lang), shown["gap"]),
+        Figure(t("ui.kpi.yoy", lang), shown["yoy"]),
     ]
     if not result.kpi.is_level:
-        figures.append(
-            Figure(t("ui.kpi.projection", lang), format_value(result.projection, unit, lang))
-        )
+        figures.append(Figure(t("ui.kpi.projection", lang), shown["projection"]))
         if result.needed_per_month is not None:
-            figures.append(
-                Figure(t("ui.kpi.needed", lang), format_value(result.needed_per_month, unit, lang))
-            )
+            figures.append(Figure(t("ui.kpi.needed", lang), shown["needed"]))
     return figures
 
 

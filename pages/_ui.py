@@ -407,6 +407,8 @@ def header(ctx: PageContext, title: str, notices: list[Notice]) -> None:
     )
     for notice in notices:
         st.warning(t(notice.key, lang, **notice.params), icon=":material/link_off:")
+    if top.not_reported:
+        st.warning(top.not_reported, icon=":material/schedule:")
     if top.build_error:
         # The pages still work on the last good data: a warning, not an error.
         st.warning(t("ui.header.build_error", lang), icon=":material/sync_problem:")

@@ -10,7 +10,7 @@
 -- description_en: Chambers of commerce newly founded, counted in the month of founding.
 -- owner_en: Membership Department, Municipal Federation of Industry and Commerce
 SELECT
-    date_trunc('month', founded_date) AS month,
+    founded_date AS day,
     district,
     count(*) AS value
 FROM chambers

@@ -5,29 +5,41 @@
 -- unit: %
 -- aggregation: latest
 -- direction: up
--- description: 月末在册商会中已建立党组织的比例（存量指标，取截至日期所在月的水平）。在册指状态为“正常”且已成立的商会；已清理的商会没有清理日期，不计入任何月份。
+-- description: 在册商会中已建立党组织的比例（存量指标，取截至日期当日的水平）。在册指状态为“正常”且截至当日已成立的商会；已清理的商会没有清理日期，不计入任何一天。
 -- owner: 市工商联会员部
--- description_en: Share of registered chambers with a Party organisation at month end (a level: the value of the as-of month). Registered means status 正常 (active) and already founded; dissolved chambers have no dissolution date and count in no month.
+-- description_en: Share of registered chambers with a Party organisation (a level: the value on the as-of day). Registered means status 正常 (active) and founded by that day; dissolved chambers have no dissolution date and count on no day.
 -- owner_en: Membership Department, Municipal Federation of Industry and Commerce
-WITH months AS (
-    -- every month from the first chamber to this month, so each month has its level
-    SELECT unnest(generate_series(
-        date_trunc('month', min(founded_date)),
-        date_trunc('month', greatest(max(founded_date), current_date)),
-        INTERVAL 1 MONTH
-    )) AS month
+WITH active AS (
+    SELECT district, CAST(founded_date AS DATE) AS founded, party_org
     FROM chambers
+    WHERE status = '正常' AND founded_date IS NOT NULL
 ),
-active AS (
-    SELECT district, date_trunc('month', founded_date) AS founded_month, party_org
-    FROM chambers
-    WHERE status = '正常'
-)
+running AS (
+    -- each district's registered chambers and those with a Party organisation, after
+    -- every day a chamber was founded there
+    SELECT
+        district,
+        founded,
+        sum(count(*) FILTER (WHERE party_org)) OVER w AS numerator,
+        sum(count(*)) OVER w AS denominator
+    FROM active
+    GROUP BY district, founded
+    WINDOW w AS (PARTITION BY district ORDER BY founded)
+),
+days AS (
+    -- every day from the first chamber to today, so each day has its level
+    SELECT CAST(unnest(generate_series(
+        min(founded), greatest(max(founded), current_date), INTERVAL 1 DAY
+    )) AS DATE) AS day
+    FROM active
+),
+districts AS (SELECT DISTINCT district FROM active)
 SELECT
-    months.month,
-    active.district,
-    count(*) FILTER (WHERE active.party_org) AS numerator,
-    count(*) AS denominator
-FROM months
-JOIN active ON active.founded_month <= months.month
-GROUP BY ALL
+    days.day,
+    districts.district,
+    running.numerator,
+    running.denominator
+FROM days
+CROSS JOIN districts
+ASOF JOIN running
+    ON districts.district = running.district AND days.day >= running.founded

@@ -10,7 +10,7 @@
 -- description_en: Financing arranged for private firms through bank–government–enterprise matching, all channels (loans, bonds, equity, listings) together, counted in the month of the match.
 -- owner_en: Municipal Local Financial Supervision Bureau
 SELECT
-    date_trunc('month', date) AS month,
+    date AS day,
     district,
     sum(amount_wan) / 10000 AS value  -- 万元 → 亿元
 FROM financing

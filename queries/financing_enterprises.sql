@@ -10,7 +10,7 @@
 -- description_en: Private firms that received financing services; a firm financed several times in the period, or in several districts, counts once.
 -- owner_en: Municipal Local Financial Supervision Bureau
 SELECT
-    date_trunc('month', date) AS month,
+    date AS day,
     district,
     coalesce(firm_key, enterprise) AS entity
 FROM financing

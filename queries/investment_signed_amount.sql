@@ -10,7 +10,7 @@
 -- description_en: Planned investment of projects signed (stage signed or landed), counted in the month of signing.
 -- owner_en: Municipal Investment Promotion Bureau
 SELECT
-    date_trunc('month', signed_date) AS month,
+    signed_date AS day,
     district,
     sum(amount_wan) / 10000 AS value  -- 万元 → 亿元
 FROM investment

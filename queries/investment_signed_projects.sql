@@ -10,7 +10,7 @@
 -- description_en: Investment projects signed with chambers' help (stage signed or landed), counted in the month of signing; projects under negotiation do not count.
 -- owner_en: Municipal Investment Promotion Bureau
 SELECT
-    date_trunc('month', signed_date) AS month,
+    signed_date AS day,
     district,
     count(*) AS value
 FROM investment

@@ -10,7 +10,7 @@
 -- description_en: Legal consultations given to private firms and entrepreneurs, counted in the month received.
 -- owner_en: Legal Service Centre, Municipal Federation of Industry and Commerce
 SELECT
-    date_trunc('month', date) AS month,
+    date AS day,
     district,
     count(*) AS value
 FROM mediation

@@ -10,7 +10,7 @@
 -- description_en: Amount in dispute of the mediation cases accepted, counted in the month accepted; cases without an amount add nothing.
 -- owner_en: Legal Service Centre, Municipal Federation of Industry and Commerce
 SELECT
-    date_trunc('month', date) AS month,
+    date AS day,
     district,
     sum(amount_wan) / 10000 AS value  -- 万元 → 亿元
 FROM mediation

@@ -10,7 +10,7 @@
 -- description_en: Business dispute cases accepted by chambers' people's mediation committees, counted in the month accepted, closed or not.
 -- owner_en: Legal Service Centre, Municipal Federation of Industry and Commerce
 SELECT
-    date_trunc('month', date) AS month,
+    date AS day,
     district,
     count(*) AS value
 FROM mediation

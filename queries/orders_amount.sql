@@ -10,7 +10,7 @@
 -- description_en: Orders matched for private firms through fairs, platforms and government procurement, counted in the month of the match.
 -- owner_en: Municipal Bureau of Industry and Information Technology
 SELECT
-    date_trunc('month', date) AS month,
+    date AS day,
     district,
     sum(amount_wan) / 10000 AS value  -- 万元 → 亿元
 FROM orders

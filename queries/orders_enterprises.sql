@@ -10,7 +10,7 @@
 -- description_en: Private firms with orders matched; a firm matched several times in the period, or in several districts, counts once.
 -- owner_en: Municipal Bureau of Industry and Information Technology
 SELECT
-    date_trunc('month', date) AS month,
+    date AS day,
     district,
     coalesce(firm_key, enterprise) AS entity
 FROM orders

@@ -10,7 +10,7 @@
 -- description_en: High-skill talent (category 高技能人才) recruited for private firms through job fairs and school–enterprise matching.
 -- owner_en: Municipal Human Resources and Social Security Bureau
 SELECT
-    date_trunc('month', date) AS month,
+    date AS day,
     district,
     sum(hires) AS value
 FROM talent

@@ -46,14 +46,14 @@ def test_quick_mode_measures_ingestion_and_kpis_at_scale_1(quick):
     assert ingest["bare"]["rows"] >= ingest["full"]["rows"]
     assert ingest["speed_ratio"] > 0
     kpis = figures["kpis"]
-    assert kpis["kpis"] == 15 and kpis["scopes"] == 12
+    assert kpis["kpis"] == 18 and kpis["scopes"] == 12
     assert kpis["cold_ms"] > kpis["warm_ms"] > 0  # the cache answers the repeat
 
 
 def test_the_pandas_reference_agrees_with_the_engine_for_every_kpi_and_scope(quick):
     reference = quick["scales"]["1"]["reference"]
     assert reference["problems"] == []
-    assert reference["compared"] == 15 * 12  # 15 KPIs × (全市 + 11 districts)
+    assert reference["compared"] == 18 * 12  # 18 KPIs × (全市 + 11 districts)
     assert reference["as_of"] == "2022-09-30"
 
 
@@ -75,7 +75,7 @@ def test_the_report_renders_every_measured_part(quick):
         "## Concurrent viewers",
     ):
         assert heading in text
-    assert "180/180 figures" in text
+    assert "216/216 figures" in text
 
 
 def test_percentiles_interpolate_between_ranks():

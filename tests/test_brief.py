@@ -24,7 +24,7 @@ from pptx.oxml.ns import qn
 from campaign import cli, theme
 from campaign.access import LOCAL_USER
 from campaign.brief import FontMissing, build_pack, file_name, format_of, locate_cjk_font
-from campaign.brief.content import display_number, kpi_cells
+from campaign.brief.content import kpi_cells, shown_fraction, shown_number
 from campaign.formatting import format_date, format_percent, format_value
 from campaign.kpi import KpiEngine
 from campaign.notes import NotesStore
@@ -289,13 +289,14 @@ def test_xlsx_kpi_table_holds_the_engines_numbers_with_the_apps_formats(xlsx_fil
     assert set(rows) == set(results)
     for kpi_id, result in results.items():
         row = {name: cell for name, cell in zip(columns, rows[kpi_id], strict=True)}
-        assert row["累计完成"].value == pytest.approx(
-            display_number(result.actual, result.kpi.unit)
-        )
-        assert row["年度目标"].value == pytest.approx(
-            display_number(result.target, result.kpi.unit)
-        )
-        assert row["完成率"].value == pytest.approx(result.completion)
+        # numbers rounded to the digits shown, so the cell reads as every other surface
+        shown = shown_number(result.actual, result.kpi.unit)
+        assert row["累计完成"].value == pytest.approx(shown, abs=1e-12)
+        assert row["累计完成"].value == pytest.approx(result.actual, abs=0.005)
+        target = shown_number(result.target, result.kpi.unit)
+        assert row["年度目标"].value == pytest.approx(target, abs=1e-12)
+        assert row["完成率"].value == pytest.approx(shown_fraction(result.completion), abs=1e-12)
+        assert row["完成率"].value == pytest.approx(result.completion, abs=0.0005)
         assert row["完成率"].number_format == "0.0%"
         assert row["状态"].value == theme.status_style(result.status).tag()
         assert row["累计完成（显示）"].value == format_value(result.actual, result.kpi.unit)
@@ -323,8 +324,8 @@ def test_xlsx_district_table_and_a_sheet_per_kpi_with_its_months(xlsx_file, engi
         values = [r for r in sheet.iter_rows(min_row=header + 1, values_only=True) if r[0]]
         assert [r[0] for r in values] == [f"2022年{m}月" for m in range(1, 13)]
         for row, expected in zip(values, monthly["cumulative"], strict=True):
-            wanted = display_number(expected, definition.unit)
-            assert row[2] == (pytest.approx(wanted) if wanted is not None else None)
+            wanted = shown_number(expected, definition.unit)
+            assert row[2] == (pytest.approx(wanted, abs=1e-12) if wanted is not None else None)
     notes = book["督办说明"]
     texts = [c for row in notes.iter_rows(values_only=True) for c in row if c]
     assert "两个大项目签约推迟至第四季度" in texts and "旧版本的措施" not in texts
@@ -340,7 +341,7 @@ def test_xlsx_in_english_shows_amounts_in_billions(engine, filters, tmp_path):
     cells = dict(zip(columns, row, strict=True))
     result = engine.result("financing_amount", filters)
     assert cells["Unit"].value == "CNY bn"
-    assert cells["Year to date"].value == pytest.approx(result.actual * 0.1)  # 亿元 → bn
+    assert cells["Year to date"].value == round(result.actual * 0.1, 3)  # 亿元 → bn, as shown
     assert cells["Year to date"].number_format == "#,##0.000"  # CNY 32.431 bn
     assert cells["Year to date (as shown)"].value == "CNY 32.431 bn"
     assert file_name(filters, "en", "xlsx") == "meeting-pack_Whole-city_2022-09-30.xlsx"

@@ -61,6 +61,8 @@ def test_kpis_json(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "yoy",
         "projection",
         "needed_per_month",
+        "reported_through",
+        "display",
     ]
     # 全市 to March: 2 + 1 + 1 = 4 亿元 of 8 + 4 = 12; 序时进度 3/12
     assert first["id"] == "financing_amount" and first["name"] == "融资金额"

@@ -56,12 +56,23 @@ class Counting:
         return DatabaseFile(self.path, self.fingerprint).connect()
 
 
+# A row of 0 亿元 from 市直 in June: the financing extracts are reported to the end of June.
+REPORTED_TO_JUNE = financing("2024-06-28", "市直", 0)
+
+
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    # 2024: 市南区 1 亿元 in March and 3 in May; 市北区 nothing. 2023: none.
+    # 2024: 市南区 1 亿元 in March and 3 in May; 市北区 nothing; the extracts reach June
+    # (市直 sent a row of 0 on June 28). 2023: none.
     build_database(
         tmp_path / "campaign.duckdb",
-        {"financing": [financing("2024-03-10", "市南区", 1), financing("2024-05-10", "市南区", 3)]},
+        {
+            "financing": [
+                financing("2024-03-10", "市南区", 1),
+                financing("2024-05-10", "市南区", 3),
+                REPORTED_TO_JUNE,
+            ]
+        },
     )
     kpi_file(tmp_path / "queries", "sales", AMOUNT_SQL)
     targets_csv(
@@ -137,6 +148,7 @@ def test_yoy_compares_with_the_same_period_last_year(folder: Path) -> None:
                 financing("2023-02-01", "市南区", 2),  # in Jan–Jun 2023
                 financing("2023-09-01", "市南区", 50),  # after the same date last year
                 financing("2023-04-01", "市北区", 1),
+                REPORTED_TO_JUNE,
             ]
         },
     )
@@ -292,20 +304,20 @@ def test_concurrent_sessions_share_one_computation(folder: Path) -> None:
 
 
 def test_default_as_of_is_the_end_of_the_last_complete_month(folder: Path) -> None:
-    # data reaches 2024-05-10
+    # data reaches 2024-06-28
     assert engine(folder, today=lambda: date(2024, 8, 1)).default_filters() == Filters(
-        2024, date(2024, 5, 31)
+        2024, date(2024, 6, 30)
     )
-    # in May itself, May is not complete yet: March is the last complete month with data
-    assert engine(folder, today=lambda: date(2024, 5, 20)).default_filters().as_of == date(
-        2024, 3, 31
+    # in June itself, June is not complete yet: May is the last complete month with data
+    assert engine(folder, today=lambda: date(2024, 6, 20)).default_filters().as_of == date(
+        2024, 5, 31
     )
 
 
 def test_resolve(folder: Path) -> None:
     kpi_engine = engine(folder, today=lambda: date(2024, 8, 1))
-    assert kpi_engine.resolve() == Filters(2024, date(2024, 5, 31))
-    assert kpi_engine.resolve(district="黄岛") == Filters(2024, date(2024, 5, 31), "西海岸新区")
+    assert kpi_engine.resolve() == Filters(2024, date(2024, 6, 30))
+    assert kpi_engine.resolve(district="黄岛") == Filters(2024, date(2024, 6, 30), "西海岸新区")
     assert kpi_engine.resolve(district="全市").district is None
     assert kpi_engine.resolve(year=2023) == Filters(
         2023, date(2023, 12, 31)
@@ -361,7 +373,8 @@ def test_facts_kept_on_disk_spare_a_new_process_the_queries(folder: Path) -> Non
     provider.fingerprint = "v2"
     new_engine().scorecard(END_JUNE)
     assert provider.connections == 3
-    assert len(list((folder / "facts").glob("*.json"))) == 1
+    # the new database's facts and its extracts' reported span
+    assert len(list((folder / "facts").glob("*.json"))) == 2
 
 
 def test_a_stopped_query_is_tried_again_on_the_next_call(folder: Path) -> None:

@@ -389,6 +389,13 @@ def actuals_2022(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     events = in_2022(frames["events"])
     results["events_sessions"] = per_scope(events, None, "count")
     results["events_participants"] = per_scope(events, "participants", "sum")
+    lectures = events[events["type"] == "企业家讲堂"]
+    trainings = events[events["type"] == "培训讲座"]
+    results["events_lectures"] = per_scope(lectures, None, "count")
+    results["events_trainings"] = per_scope(trainings, None, "count")
+    results["events_trainees"] = per_scope(
+        events[events["type"].isin(["企业家讲堂", "培训讲座"])], "participants", "sum"
+    )
     return pd.DataFrame(results)
 
 

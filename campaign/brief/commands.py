@@ -37,7 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         dest="as_of",
         type=date.fromisoformat,
         metavar="YYYY-MM-DD",
-        help="as-of date (default: end of the last complete month in the data)",
+        help="as-of date, any day: facts up to and including it (default: end of the last "
+        "complete month in the data)",
     )
     brief.add_argument("--district", help="a district (default: the whole city, 全市)")
     brief.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (zh)")

@@ -22,10 +22,11 @@ from campaign.formatting import (
     display_scale,
     format_date,
     format_percent,
-    format_pp,
-    format_signed_percent,
     format_value,
     is_missing,
+    kpi_figures,
+    not_reported_notice,
+    round_half_up,
     unit_label,
 )
 from campaign.i18n import t
@@ -36,7 +37,15 @@ from campaign.notes import Note, NotesStore, month_key
 from campaign.views import domain_label, movement_text, scope_label
 
 # Worst first, as the dashboard's tables sort.
-_SEVERITY = {"critical": 0, "lagging": 1, "ahead": 2, "completed": 3, "no_target": 4, "no_data": 5}
+_SEVERITY = {
+    "critical": 0,
+    "lagging": 1,
+    "ahead": 2,
+    "completed": 3,
+    "no_target": 4,
+    "no_data": 5,
+    "not_reported": 6,
+}
 BEHIND = ("critical", "lagging")
 # The columns of the KPI tables in the PDF and the deck, in order.
 SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -47,6 +56,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "gap",
     "yoy",
     "projection",
+    "needed",
     "status",
 )
 
@@ -126,6 +136,10 @@ class MeetingPack:
             self.t("brief.cover.expected", value=format_percent(self.scorecard.expected)),
         ]
 
+    def not_reported_notice(self) -> str | None:
+        """The warning when KPIs are not reported to the as-of date (as the header says it)."""
+        return not_reported_notice(self.scorecard.results, self.lang)
+
     def footer(self) -> str:
         return self.t(
             "brief.footer", scope=self.scope, date=format_date(self.filters.as_of, self.lang)
@@ -203,19 +217,12 @@ def build_pack(
 
 
 def kpi_cells(result: KpiResult, lang: str = "zh") -> dict[str, str]:
-    """One KPI's figures as the dashboard's cards and tables write them."""
-    unit = result.kpi.unit
+    """One KPI's figures as every surface writes them (``formatting.kpi_figures``), with the
+    domain, the name and the status tag (symbol and word)."""
     return {
+        **kpi_figures(result, lang),
         "domain": domain_label(result.kpi.domain, lang),
         "kpi": result.kpi.name(lang),
-        "actual": format_value(result.actual, unit, lang),
-        "target": format_value(result.target, unit, lang),
-        "completion": format_percent(result.completion, lang),
-        "expected": format_percent(result.expected, lang),
-        "gap": format_pp(result.gap_pp, lang),
-        "yoy": format_signed_percent(result.yoy, lang),
-        "last_year": format_value(result.last_year, unit, lang),
-        "projection": format_value(result.projection, unit, lang),
         "status": theme.status_style(result.status).tag(lang),
     }
 
@@ -242,6 +249,27 @@ def display_number(value: float | None, unit: str, lang: str = "zh") -> float | 
         return None
     number = float(value)  # type: ignore[arg-type]
     return number if unit == "%" else number * display_scale(unit, lang)
+
+
+def shown_number(value: float | None, unit: str, lang: str = "zh") -> float | None:
+    """``value`` as :func:`display_number`, rounded to the digits the text shows (a fraction
+    for "%": 1.0625 → 1.063), so a spreadsheet cell reads exactly like the text."""
+    number = display_number(value, unit, lang)
+    if number is None:
+        return None
+    if unit == "%":
+        return round_half_up(number * 100, 1) / 100
+    return round_half_up(number, display_decimals(value, unit, lang))
+
+
+def shown_fraction(value: float | None, decimals: int = 1) -> float | None:
+    """A percentage figure (completion, 序时进度, 同比) rounded as shown: 1.0625 → 1.063."""
+    return None if is_missing(value) else round_half_up(float(value) * 100, decimals) / 100  # type: ignore[arg-type]
+
+
+def shown_points(value: float | None) -> float | None:
+    """A gap in percentage points rounded as shown: 31.25 → 31.3."""
+    return None if is_missing(value) else round_half_up(float(value), 1)  # type: ignore[arg-type]
 
 
 def display_unit(unit: str, lang: str = "zh") -> str:

@@ -204,7 +204,7 @@ def _kpi_headers(pack: MeetingPack, with_domain: bool) -> list[str]:
     return [pack.t(f"brief.col.{c}") for c in columns]
 
 
-_KPI_WIDTHS = [2.4, 1.45, 1.45, 1.0, 1.0, 1.45, 0.9, 1.45, 1.23]
+_KPI_WIDTHS = [2.15, 1.35, 1.35, 0.9, 0.9, 1.35, 0.85, 1.35, 1.1, 1.0]
 
 
 def cover_slide(deck: PresentationType, pack: MeetingPack) -> None:
@@ -256,19 +256,23 @@ def summary_slide(deck: PresentationType, pack: MeetingPack) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     top = _title(slide, pack, pack.t("brief.summary.title"))
     kpis = pack.kpis
-    numeric = {2, 3, 4, 5, 6, 7, 8}
+    numeric = {2, 3, 4, 5, 6, 7, 8, 9}
+    notice = pack.not_reported_notice()
+    if notice:
+        _text(slide, MARGIN, top, CONTENT_WIDTH, Inches(0.5), [notice], pack.lang, 10, True)
+        top += Inches(0.5)
     _table(
         slide,
         pack,
         _kpi_headers(pack, True),
         _kpi_rows(pack, kpis, True),
         top,
-        [1.0, 2.0, 1.3, 1.3, 0.95, 0.95, 1.35, 0.85, 1.3, 1.25],
-        10.5,
+        [0.95, 1.8, 1.2, 1.2, 0.85, 0.85, 1.25, 0.8, 1.2, 1.1, 1.1],
+        10,
         [k.result.status for k in kpis],
-        status_column=9,
+        status_column=10,
         numeric=numeric,
-        row_height=min(0.36, 5.7 / (len(kpis) + 1)),
+        row_height=min(0.36, (5.7 if not notice else 5.2) / (len(kpis) + 1)),
     )
 
 
@@ -287,8 +291,8 @@ def domain_slide(
         _KPI_WIDTHS,
         12,
         [k.result.status for k in kpis],
-        status_column=8,
-        numeric={1, 2, 3, 4, 5, 6, 7},
+        status_column=9,
+        numeric={1, 2, 3, 4, 5, 6, 7, 8},
     )
     found = content.domain_charts(pack, domain)
     if not found:

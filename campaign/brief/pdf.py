@@ -81,6 +81,7 @@ td.num, th.num {{ text-align: right; white-space: nowrap; }}
 .c-kpi {{ width: 21%; }}
 section.summary th, section.summary td {{ padding: 1.1mm 1.6mm; font-size: 9.5pt; }}
 .chart {{ display: inline-block; width: 49%; vertical-align: top; margin-bottom: 2mm; }}
+.chart.third {{ width: 32.5%; }}
 .chart h3 {{ font-size: 9.5pt; margin: 0 0 1mm 0; }}
 .chart img {{ width: 100%; }}
 .nochart {{ color: {theme.MUTED_COLOR}; margin: 2mm 0; }}
@@ -134,6 +135,12 @@ def _kpi_table(pack: MeetingPack, kpis: list[PackKpi], with_domain: bool) -> str
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _notice(pack: MeetingPack) -> str:
+    """The not-reported warning (the page header's words), or nothing."""
+    notice = pack.not_reported_notice()
+    return f'<p class="notice"><strong>{_e(notice)}</strong></p>' if notice else ""
+
+
 def _cover(pack: MeetingPack) -> str:
     counts = "".join(
         f'<span class="count" style="border-left-color:{theme.status_style(s).color}">'
@@ -150,7 +157,7 @@ def _cover(pack: MeetingPack) -> str:
         '<section class="cover">'
         f"<h1>{_e(pack.t('brief.title'))}</h1>"
         f'<div class="subtitle">{_e(pack.t("brief.subtitle"))}</div>'
-        f"{facts}<div class='counts'>{counts}</div>{errors}"
+        f"{facts}<div class='counts'>{counts}</div>{errors}{_notice(pack)}"
         f'<p class="muted small" style="margin-top:16mm">'
         f"{_e(pack.t('brief.cover.generated', time=generated))}</p>"
         "</section>"
@@ -161,7 +168,7 @@ def _summary(pack: MeetingPack) -> str:
     return (
         '<section class="summary">'
         f"<h1>{_e(pack.t('brief.summary.title'))}</h1>"
-        f'<p class="muted">{_e(" · ".join(pack.facts()))}</p>'
+        f'<p class="muted">{_e(" · ".join(pack.facts()))}</p>{_notice(pack)}'
         f"{_kpi_table(pack, pack.kpis, with_domain=True)}"
         f'<p class="muted small">{_e(pack.t("brief.summary.note"))}</p>'
         "</section>"
@@ -171,8 +178,10 @@ def _summary(pack: MeetingPack) -> str:
 def _domain(pack: MeetingPack, domain: PackDomain, font: CjkFont) -> str:
     found = content.domain_charts(pack, domain)
     height = content.chart_height(len(found))
+    # Up to four charts two to a row; more three to a row, so the page holds them all.
+    css = "chart" if len(found) <= 4 else "chart third"
     figures = "".join(
-        f'<div class="chart"><h3>{_e(c.title)}</h3>'
+        f'<div class="{css}"><h3>{_e(c.title)}</h3>'
         f"{_svg_img(chart_svg(c.chart, font, content.CHART_WIDTH, height), c.title, font)}</div>"
         for c in found
     )

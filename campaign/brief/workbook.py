@@ -46,8 +46,9 @@ def number_format(decimals: int) -> str:
 
 
 def _value_cell(value: float | None, unit: str, lang: str) -> tuple[float | None, str]:
-    """A KPI figure as the dashboard shows it: the number and its Excel number format."""
-    number = content.display_number(value, unit, lang)
+    """A KPI figure as the dashboard shows it: the number (rounded to the digits shown) and
+    its Excel number format."""
+    number = content.shown_number(value, unit, lang)
     if number is None:
         return None, "General"
     if unit == "%":
@@ -114,14 +115,19 @@ KPI_COLUMNS: tuple[str, ...] = (
     "yoy",
     "last_year",
     "projection",
+    "needed",
     "status",
     "actual_text",
     "target_text",
 )
+NOTICE_ROW = 3  # between the facts and the header: the not-reported warning, if any
 
 
 def kpi_sheet(sheet: Worksheet, pack: MeetingPack) -> None:
-    """Every KPI of the pack's scope: figures as numbers, then as the dashboard writes them."""
+    """Every KPI of the pack's scope: figures as numbers, then as the dashboard writes them.
+
+    Numbers are stored rounded to the digits the dashboard shows, so every cell reads
+    exactly as the PDF, the slides and the pages do."""
     lang = pack.lang
     sheet.title = pack.t("brief.xlsx.kpis")
     _heading(
@@ -130,27 +136,36 @@ def kpi_sheet(sheet: Worksheet, pack: MeetingPack) -> None:
         " · ".join(pack.facts()),
         [pack.t(f"brief.col.{c}") for c in KPI_COLUMNS],
     )
+    notice = pack.not_reported_notice()
+    if notice:
+        sheet.cell(row=NOTICE_ROW, column=1, value=notice).font = Font(bold=True)
+    column = {name: number for number, name in enumerate(KPI_COLUMNS, start=1)}
     for row, kpi in enumerate(pack.kpis, start=HEADER_ROW + 1):
         result, unit = kpi.result, kpi.definition.unit
         cells = content.kpi_cells(result, lang)
-        _put(sheet, row, 1, cells["domain"])
-        _put(sheet, row, 2, cells["kpi"])
-        _put(sheet, row, 3, kpi.definition.id)
-        _put(sheet, row, 4, content.display_unit(unit, lang))
-        for column, value in ((5, result.actual), (6, result.target), (11, result.last_year)):
-            _put(sheet, row, column, *_value_cell(value, unit, lang))
-        _put(sheet, row, 7, result.completion, PERCENT)
-        _put(sheet, row, 8, result.expected, PERCENT)
-        _put(sheet, row, 9, result.gap_pp, SIGNED_POINTS)
-        _put(sheet, row, 10, result.yoy, SIGNED_PERCENT)
-        _put(sheet, row, 12, *_value_cell(result.projection, unit, lang))
-        _put(sheet, row, 13, cells["status"])
-        status_cell = sheet.cell(row=row, column=13)
+        _put(sheet, row, column["domain"], cells["domain"])
+        _put(sheet, row, column["kpi"], cells["kpi"])
+        _put(sheet, row, column["kpi_id"], kpi.definition.id)
+        _put(sheet, row, column["unit"], content.display_unit(unit, lang))
+        for name, value in (
+            ("actual", result.actual),
+            ("target", result.target),
+            ("last_year", result.last_year),
+            ("projection", result.projection),
+            ("needed", result.needed_per_month),
+        ):
+            _put(sheet, row, column[name], *_value_cell(value, unit, lang))
+        _put(sheet, row, column["completion"], content.shown_fraction(result.completion), PERCENT)
+        _put(sheet, row, column["expected"], content.shown_fraction(result.expected), PERCENT)
+        _put(sheet, row, column["gap_pp"], content.shown_points(result.gap_pp), SIGNED_POINTS)
+        _put(sheet, row, column["yoy"], content.shown_fraction(result.yoy), SIGNED_PERCENT)
+        _put(sheet, row, column["status"], cells["status"])
+        status_cell = sheet.cell(row=row, column=column["status"])
         status_cell.fill = _status_fill(result.status)
         status_cell.font = _status_font(result.status)
-        _put(sheet, row, 14, cells["actual"])
-        _put(sheet, row, 15, cells["target"])
-    _widths(sheet, [12, 22, 26, 10, 14, 14, 10, 10, 12, 10, 14, 14, 14, 18, 18])
+        _put(sheet, row, column["actual_text"], cells["actual"])
+        _put(sheet, row, column["target_text"], cells["target"])
+    _widths(sheet, [12, 22, 26, 10, 14, 14, 10, 10, 12, 10, 14, 14, 14, 14, 18, 18])
 
 
 def district_sheet(sheet: Worksheet, pack: MeetingPack) -> None:
@@ -197,7 +212,7 @@ def district_sheet(sheet: Worksheet, pack: MeetingPack) -> None:
             status = str(matrix.at[key, "status"])
             completion = matrix.at[key, "completion"]
             column = len(fixed) + 1 + offset
-            _put(sheet, row, column, completion, PERCENT)
+            _put(sheet, row, column, content.shown_fraction(completion), PERCENT)
             if status in theme.RATED_STATUSES:
                 cell = sheet.cell(row=row, column=column)
                 cell.fill = _status_fill(status)

@@ -21,9 +21,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from campaign.i18n import CATALOG, t
+from campaign.formatting import kpi_figures, not_reported_notice
+from campaign.i18n import t
 from campaign.kpi.engine import KpiEngine, previous_month_end
 from campaign.model import Filters, KpiError, KpiResult
+
+# The columns of the ``kpis`` table after the KPI's name (keys of kpi_figures).
+TABLE_FIELDS: tuple[str, ...] = (
+    "actual",
+    "target",
+    "completion",
+    "expected",
+    "gap",
+    "status",
+    "last_year",
+    "yoy",
+    "projection",
+    "needed",
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -65,7 +80,8 @@ def _common(parser: argparse.ArgumentParser, filters: bool) -> None:
             dest="as_of",
             type=date.fromisoformat,
             metavar="YYYY-MM-DD",
-            help="as-of date (default: end of the last complete month in the data)",
+            help="as-of date, any day: facts up to and including it; last year to the same "
+            "day (default: end of the last complete month in the data)",
         )
         parser.add_argument("--district", help="a district (default: the whole city, 全市)")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -99,24 +115,6 @@ def _clean(value: float | None, digits: int = 10) -> float | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return round(float(value), digits)
-
-
-def _figure(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "%":
-        return f"{value * 100:.1f}%"
-    if unit.endswith("元"):
-        return f"{value:,.2f}"
-    if abs(value - round(value)) < 1e-9:
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
-
-
-def _unit(unit: str, lang: str) -> str:
-    """The unit as the table shows it (figures stay in the KPI's unit in both languages)."""
-    key = f"kpi.unit.{unit}"
-    return t(key, lang) if lang == "en" and key in CATALOG else unit
 
 
 def _percent(value: float | None, signed: bool = False) -> str:
@@ -186,6 +184,11 @@ def kpi_json(result: KpiResult, lang: str = "zh") -> dict[str, object]:
         "yoy": _clean(result.yoy),
         "projection": _clean(result.projection),
         "needed_per_month": _clean(result.needed_per_month),
+        "reported_through": result.reported_through.isoformat()
+        if result.reported_through
+        else None,
+        # the figures as every surface shows them (campaign.formatting.kpi_figures)
+        "display": kpi_figures(result, lang),
     }
 
 
@@ -223,30 +226,17 @@ def run_kpis(args: argparse.Namespace) -> int:
                 expected=_percent(card.expected),
             )
         )
-        columns = (
-            "kpi unit actual target completion expected gap status last_year yoy projection needed"
-        ).split()
+        columns = ("kpi", *TABLE_FIELDS)
         header = [t(f"kpi.col.{c}", lang) for c in columns]
         rows = []
         for r in card.results:
-            unit = r.kpi.unit
-            rows.append(
-                [
-                    r.kpi.name(lang),
-                    _unit(unit, lang),
-                    _figure(r.actual, unit),
-                    _figure(r.target, unit),
-                    _percent(r.completion),
-                    _percent(r.expected),
-                    "—" if r.gap_pp is None else f"{r.gap_pp:+.1f}",
-                    t(f"ui.status.{r.status}", lang),  # the one set of status labels
-                    _figure(r.last_year, unit),
-                    _percent(r.yoy, signed=True),
-                    _figure(r.projection, unit),
-                    _figure(r.needed_per_month, unit),
-                ]
-            )
-        print(_table(header, rows, right={2, 3, 4, 5, 6, 8, 9, 10, 11}))
+            figures = kpi_figures(r, lang)  # the same text as the pages and the pack
+            rows.append([r.kpi.name(lang), *(figures[c] for c in TABLE_FIELDS)])
+        right = {i for i, c in enumerate(columns) if c not in ("kpi", "status")}
+        print(_table(header, rows, right=right))
+        notice = not_reported_notice(card.results, lang)
+        if notice:
+            print(t("kpi.cli.notice", lang, message=notice))
     for warning in engine.warnings():
         print(
             t("kpi.cli.warning", lang, where=warning.where(), message=warning.text(lang)),
@@ -306,8 +296,11 @@ def run_rank(args: argparse.Namespace) -> int:
                 previous=previous_month_end(filters.as_of).isoformat(),
             )
         )
+        notice = not_reported_notice(engine.scorecard(filters).results, lang)
         if ranking.empty and filters.district:
             print(t("kpi.rank.not_ranked", lang, district=filters.district))
+        elif ranking.empty and notice:
+            print(t("kpi.rank.empty_not_reported", lang))
         elif ranking.empty:
             print(t("kpi.rank.empty", lang))
         else:
@@ -329,6 +322,8 @@ def run_rank(args: argparse.Namespace) -> int:
             print(_table(header, rows, right={0, 2, 3, 4, 5}))
             cap = engine.config().ranking_cap
             print(t("kpi.rank.note", lang, cap=f"{cap:g}"))
+        if notice:
+            print(t("kpi.cli.notice", lang, message=notice))
         mine = by_kpi[by_kpi["district"] == filters.district]
         if filters.district and not mine.empty:
             names = {d.id: d.name(lang) for d in engine.definitions()}

@@ -21,7 +21,6 @@ on top.  Each cache is a bounded LRU.
 
 from __future__ import annotations
 
-import calendar
 import os
 import threading
 import time
@@ -48,13 +47,22 @@ from campaign.kpi.definitions import (
     parse_kpi_file,
     scan_query_files,
 )
-from campaign.kpi.facts import KpiFacts, QueryProblem, run_kpi_query
+from campaign.kpi.facts import (
+    KpiFacts,
+    PeriodCounts,
+    QueryProblem,
+    is_month_end,
+    month_end,
+    run_distinct_periods,
+    run_kpi_query,
+)
 from campaign.kpi.issues import KpiWarning
 from campaign.kpi.pacing import Pacing, elapsed_share, load_pacing
-from campaign.kpi.results import build_result
+from campaign.kpi.results import ReportedSpan, build_result, reported_span_of, same_day_last_year
 from campaign.kpi.store import FactsStore
 from campaign.kpi.targets import ResolvedTargets, TargetTable, load_targets
 from campaign.model import Filters, KpiDefinition, KpiError, KpiResult, Scorecard
+from campaign.storage import reported_span
 
 MONTHLY_COLUMNS: tuple[str, ...] = (
     "month",
@@ -97,11 +105,6 @@ def _stat(path: Path) -> _Stat:
     except OSError:
         return None
     return (stat.st_mtime_ns, stat.st_size)
-
-
-def month_end(day: date) -> date:
-    """The last day of ``day``'s month."""
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def previous_month_end(day: date) -> date:
@@ -155,6 +158,8 @@ class _Evaluation:
     targets: ResolvedTargets
     pacing: Pacing
     lagging_max_pp: float
+    spans: dict[str, ReportedSpan | None]  # kpi id → what its extracts cover
+    extras: dict[str, PeriodCounts]  # kpi id → distinct counts to a day inside a month
     transient: bool = False  # holds a query stopped for taking too long
 
 
@@ -212,6 +217,7 @@ class KpiEngine:
         self._evaluations: MemoCache[_Evaluation] = MemoCache(cache_size)
         self._frames: MemoCache[object] = MemoCache(cache_size * 4)
         self._as_of: MemoCache[date] = MemoCache(8)
+        self._spans: MemoCache[dict[str, tuple[date, date]]] = MemoCache(8)
         # Each call looks at the files (extracts, queries, planning files) to see whether they
         # changed; with ``recheck_seconds`` it looks at most that often (a busy dashboard
         # server: 50 viewers' reruns share one look) and ``recheck()`` forces the next look.
@@ -397,7 +403,14 @@ class KpiEngine:
 
     def clear_cache(self) -> None:
         """Forget every cached result (the next call recomputes from the files)."""
-        for cache in (self._catalogs, self._plans, self._facts, self._evaluations, self._frames):
+        for cache in (
+            self._catalogs,
+            self._plans,
+            self._facts,
+            self._evaluations,
+            self._frames,
+            self._spans,
+        ):
             cache.clear()
         self._as_of.clear()
         self._looked.clear()
@@ -578,6 +591,67 @@ class KpiEngine:
         as_of = self._default_as_of(snapshot)
         return as_of.year, as_of
 
+    def _kind_spans(self, snapshot: _Snapshot) -> dict[str, tuple[date, date]]:
+        """Each extract kind's first and last reported day (campaign.storage.reported_span)."""
+
+        def read() -> dict[str, tuple[date, date]]:
+            store = self._store
+            stored = store.load_spans(snapshot.fingerprint) if store is not None else None
+            if stored is not None:
+                return stored
+            cursor = self._cursor(snapshot)
+            try:
+                spans = reported_span(cursor)
+            finally:
+                cursor.close()
+            if store is not None:
+                store.save_spans(snapshot.fingerprint, spans)
+            return spans
+
+        return self._spans.get(snapshot.fingerprint, read)
+
+    def _distinct_to_day(
+        self,
+        snapshot: _Snapshot,
+        catalog: _Catalog,
+        definition: KpiDefinition,
+        year: int,
+        as_of: date,
+        stopped: list[object],
+    ) -> PeriodCounts:
+        """Distinct counts up to an as-of day inside a month (this year, last year to the
+        same day, and the as-of month so far): one more query, cached like facts."""
+        last_year_day = same_day_last_year(as_of)
+        periods = [
+            (date(year, 1, 1), as_of),
+            (date(year - 1, 1, 1), last_year_day),
+            (as_of.replace(day=1), as_of),
+        ]
+        key = (
+            snapshot.fingerprint,
+            str(definition.path),
+            catalog.signatures[definition.id],
+            "to-day",
+            year,
+            as_of,
+        )
+
+        def run() -> PeriodCounts:
+            try:
+                return run_distinct_periods(
+                    definition,
+                    catalog.parsed[definition.id].body_line,
+                    self._cursor(snapshot),
+                    periods,
+                    catalog.config.query_timeout_seconds,
+                )
+            except QueryProblem as problem:
+                if problem.transient:
+                    raise Uncacheable({}) from problem
+                return {}
+
+        return memo(self._facts, key, run, stopped.append)  # type: ignore[arg-type,return-value]
+
     # ------------------------------------------------------------------ facts and results
 
     def _facts_for(
@@ -663,6 +737,20 @@ class KpiEngine:
         extra = sorted((reported | targeted) - {CITY, *DISTRICTS})
         scopes = (CITY, *DISTRICTS, *extra)
         lagging = catalog.config.lagging_max_pp
+        kind_spans = self._kind_spans(snapshot)
+        spans = {kpi_id: reported_span_of(f.tables, kind_spans) for kpi_id, f in facts.items()}
+        # A day inside a month, this year or a year earlier (28 Feb 2021 → 28 Feb 2020 is
+        # inside a leap February): distinct counts to that day need one more query.
+        inside_month = as_of < date(year, 12, 31) and not (
+            is_month_end(as_of) and is_month_end(same_day_last_year(as_of))
+        )
+        stopped: list[object] = []
+        extras = {
+            d.id: self._distinct_to_day(snapshot, catalog, d, year, as_of, stopped)
+            for d in catalog.definitions
+            if inside_month and d.id in facts and d.aggregation == "count_distinct"
+        }
+        transient = transient or bool(stopped)
         results: dict[str, dict[str, KpiResult]] = {}
         for definition in catalog.definitions:
             kpi_facts = facts.get(definition.id)
@@ -678,6 +766,8 @@ class KpiEngine:
                     as_of,
                     plans.pacing,
                     lagging,
+                    spans[definition.id],
+                    extras.get(definition.id),
                 )
                 for scope in scopes
             }
@@ -692,6 +782,8 @@ class KpiEngine:
             targets=plans.targets,
             pacing=plans.pacing,
             lagging_max_pp=lagging,
+            spans=spans,
+            extras=extras,
             transient=transient,
         )
         if transient:  # a query was stopped for taking too long: try again next call
@@ -714,6 +806,8 @@ class KpiEngine:
             evaluation.as_of,
             evaluation.pacing,
             evaluation.lagging_max_pp,
+            evaluation.spans.get(kpi_id),
+            evaluation.extras.get(kpi_id),
         )
 
     @staticmethod
@@ -746,7 +840,13 @@ class KpiEngine:
         pacing = self._plans_for(snapshot).pacing
         year, scope = filters.year, filters.scope
         as_of = min(filters.as_of, date(year, 12, 31))
-        last_year_known = facts.has_facts(year - 1, date(year - 1, 12, 1))
+        span = evaluation.spans.get(kpi_id)
+        extra = evaluation.extras.get(kpi_id)
+        # Months after the extracts' last reported day have no data (NaN), not zero.
+        known_to = as_of if span is None else min(as_of, span[1])
+        last_year_known = facts.has_facts(year - 1, date(year - 1, 12, 31)) and (
+            span is None or span[0] <= date(year - 1, 1, 1)
+        )
         nan = float("nan")
 
         def figure(value: float | None) -> float:
@@ -755,11 +855,12 @@ class KpiEngine:
         rows = []
         for number in range(1, 13):
             month = date(year, number, 1)
-            reached = month <= as_of
+            through = min(month_end(month), known_to)
+            reached = month <= known_to and (span is None or span[0] <= through)
             share = 1.0 if definition.is_level else pacing.month_end_share(kpi_id, number)
             last_month = date(year - 1, number, 1)
             projection = nan
-            if reached is False or month == as_of.replace(day=1):
+            if not result.not_reported and (month > as_of or month == as_of.replace(day=1)):
                 if result.actual is not None and definition.is_level:
                     projection = result.actual
                 elif result.actual is not None and result.expected:
@@ -767,15 +868,19 @@ class KpiEngine:
             rows.append(
                 {
                     "month": pd.Timestamp(month),
-                    "value": figure(facts.month_value(scope, month)) if reached else nan,
-                    "cumulative": figure(facts.year_to_date(scope, year, month))
+                    "value": figure(facts.period(scope, month, through, extra)) if reached else nan,
+                    "cumulative": figure(facts.year_to_date(scope, year, through, extra))
                     if reached
                     else nan,
                     "target_cumulative": nan if result.target is None else result.target * share,
-                    "last_year_value": figure(facts.month_value(scope, last_month))
+                    "last_year_value": figure(
+                        facts.period(scope, last_month, month_end(last_month))
+                    )
                     if last_year_known
                     else nan,
-                    "last_year_cumulative": figure(facts.year_to_date(scope, year - 1, last_month))
+                    "last_year_cumulative": figure(
+                        facts.year_to_date(scope, year - 1, month_end(last_month))
+                    )
                     if last_year_known
                     else nan,
                     "projection": projection,

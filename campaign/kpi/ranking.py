@@ -43,8 +43,8 @@ class KpiPace:
 
 def pace_ratio(result: KpiResult, cap: float) -> float | None:
     """Completion relative to 序时进度 (direction-adjusted); None when not scorable."""
-    if result.target is None or result.actual is None:
-        return None
+    if result.target is None or result.actual is None or result.not_reported:
+        return None  # not reported yet: left out, like a rate with nothing to measure
     completion = result.completion
     expected = result.expected if result.expected is not None else 1.0
     if completion is None:  # target ≤ 0: met or not

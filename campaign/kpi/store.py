@@ -22,7 +22,7 @@ from pathlib import Path
 from campaign.kpi.facts import KpiFacts
 from campaign.model import KpiDefinition
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: facts by day, dated numerators, tables read
 # At most this many files are kept (a few KB each).
 MAX_FILES = 500
 
@@ -51,9 +51,21 @@ class FactsStore:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             cells: dict[str, dict[date, tuple[float | None, float | None]]] = {}
-            for scope, month, a, b in data["cells"]:
-                cells.setdefault(scope, {})[date.fromisoformat(month)] = (a, b)
-            return KpiFacts(definition=definition, ratio=bool(data["ratio"]), cells=cells)
+            for scope, day, a, b in data["cells"]:
+                cells.setdefault(scope, {})[date.fromisoformat(day)] = (a, b)
+            dated: dict[str, list[tuple[date, date, float]]] = {}
+            for scope, day, counted_from, value in data["dated"]:
+                dated.setdefault(scope, []).append(
+                    (date.fromisoformat(day), date.fromisoformat(counted_from), float(value))
+                )
+            return KpiFacts(
+                definition=definition,
+                ratio=bool(data["ratio"]),
+                cells=cells,
+                day_grain=bool(data["day_grain"]),
+                dated=dated,
+                tables=tuple(data["tables"]),
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -67,6 +79,13 @@ class FactsStore:
                 for scope, months in facts.cells.items()
                 for month, (a, b) in sorted(months.items())
             ],
+            "dated": [
+                [scope, day.isoformat(), counted_from.isoformat(), value]
+                for scope, rows in facts.dated.items()
+                for day, counted_from, value in rows
+            ],
+            "day_grain": facts.day_grain,
+            "tables": list(facts.tables),
         }
         self._write(self._name(fingerprint, facts.definition, start, end), payload)
 
@@ -86,6 +105,26 @@ class FactsStore:
     def save_as_of(self, fingerprint: str, this_month: date, as_of: date) -> None:
         """Remember the default as-of date of this database for this calendar month."""
         self._write(self._as_of_name(fingerprint, this_month), {"as_of": as_of.isoformat()})
+
+    @staticmethod
+    def _spans_name(fingerprint: str) -> str:
+        prefix = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
+        return f"{prefix}-reported-{FORMAT_VERSION}.json"
+
+    def load_spans(self, fingerprint: str) -> dict[str, tuple[date, date]] | None:
+        """Each extract kind's reported span for this database, if stored."""
+        try:
+            text = (self.folder / self._spans_name(fingerprint)).read_text("utf-8")
+            return {
+                kind: (date.fromisoformat(first), date.fromisoformat(last))
+                for kind, (first, last) in json.loads(text)["spans"].items()
+            }
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save_spans(self, fingerprint: str, spans: dict[str, tuple[date, date]]) -> None:
+        payload = {k: [first.isoformat(), last.isoformat()] for k, (first, last) in spans.items()}
+        self._write(self._spans_name(fingerprint), {"spans": payload})
 
     def _write(self, name: str, payload: dict[str, object]) -> None:
         """Write ``name`` atomically; remove files of other databases; keep MAX_FILES."""

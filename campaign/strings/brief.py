@@ -86,6 +86,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "brief.col.yoy": {"zh": "同比", "en": "YoY"},
     "brief.col.last_year": {"zh": "去年同期", "en": "Last year"},
     "brief.col.projection": {"zh": "年末预计", "en": "Year-end projection"},
+    "brief.col.needed": {"zh": "月均尚需", "en": "Needed per month"},
     "brief.col.status": {"zh": "状态", "en": "Status"},
     "brief.col.actual_text": {"zh": "累计完成（显示）", "en": "Year to date (as shown)"},
     "brief.col.target_text": {"zh": "年度目标（显示）", "en": "Annual target (as shown)"},

@@ -12,7 +12,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "kpi.col.target": {"zh": "年度目标", "en": "Target"},
     "kpi.col.completion": {"zh": "完成率", "en": "Done"},
     "kpi.col.expected": {"zh": "序时进度", "en": "Pace"},
-    "kpi.col.gap": {"zh": "差距(百分点)", "en": "Gap (pp)"},
+    "kpi.col.gap": {"zh": "差距", "en": "Gap"},
     "kpi.col.status": {"zh": "状态", "en": "Status"},
     "kpi.col.last_year": {"zh": "去年同期", "en": "Last year"},
     "kpi.col.yoy": {"zh": "同比", "en": "YoY"},
@@ -27,6 +27,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "kpi.unit.件": {"zh": "件", "en": "cases"},
     "kpi.unit.个": {"zh": "个", "en": "projects"},
     "kpi.unit.场": {"zh": "场", "en": "events"},
+    "kpi.unit.期": {"zh": "期", "en": "sessions"},
     "kpi.unit.%": {"zh": "%", "en": "%"},
     "kpi.cli.broken": {
         "zh": "{count} 个指标查询有错误，未计算：",
@@ -64,6 +65,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "没有可排名的区市（没有区市级目标）。",
         "en": "No district can be ranked (no district targets).",
     },
+    "kpi.rank.empty_not_reported": {
+        "zh": "没有可排名的区市：截至日期的数据尚未报送（见下方说明）。",
+        "en": "No district can be ranked: the data is not reported to the as-of date (see "
+        "the note below).",
+    },
+    "kpi.cli.notice": {"zh": "注意：{message}", "en": "Note: {message}"},
     "kpi.rank.not_ranked": {
         "zh": "{district} 不参加排名（不计入排名的单位，或没有区市级目标）。",
         "en": "{district} is not ranked (left out of the ranking, or no district targets).",

@@ -58,6 +58,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ui.status.critical": {"zh": "严重滞后", "en": "Far behind"},
     "ui.status.no_target": {"zh": "无目标", "en": "No target"},
     "ui.status.no_data": {"zh": "无数据", "en": "No data"},
+    "ui.status.not_reported": {"zh": "未报送", "en": "Not reported yet"},
     # Units: "{value}" with the unit, and the unit alone for axis titles
     "ui.unit.亿元": {"zh": "{value}亿元", "en": "CNY {value} bn"},
     "ui.unit.万元": {"zh": "{value}万元", "en": "CNY {value} m"},
@@ -72,6 +73,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ui.unit.件": {"zh": "{value}件", "en": "{value} cases"},
     "ui.unit.项": {"zh": "{value}项", "en": "{value} projects"},
     "ui.unit.家次": {"zh": "{value}家次", "en": "{value} firm visits"},
+    "ui.unit.期": {"zh": "{value}期", "en": "{value} sessions"},
     "ui.unit_label.亿元": {"zh": "亿元", "en": "CNY bn"},
     "ui.unit_label.万元": {"zh": "万元", "en": "CNY m"},
     "ui.unit_label.元": {"zh": "元", "en": "CNY"},
@@ -85,12 +87,29 @@ STRINGS: dict[str, dict[str, str]] = {
     "ui.unit_label.件": {"zh": "件", "en": "cases"},
     "ui.unit_label.项": {"zh": "项", "en": "projects"},
     "ui.unit_label.家次": {"zh": "家次", "en": "firm visits"},
+    "ui.unit_label.期": {"zh": "期", "en": "sessions"},
     "ui.unit_label.%": {"zh": "%", "en": "%"},
     "ui.fmt.pp": {"zh": "{value}个百分点", "en": "{value} pp"},
     # Header of every page
     "ui.header.as_of": {"zh": "数据截至 {date}", "en": "Data as of {date}"},
     "ui.header.expected": {"zh": "序时进度 {value}", "en": "Pro-rata progress {value}"},
     "ui.header.scope": {"zh": "范围 {scope}", "en": "Scope: {scope}"},
+    # KPIs whose extracts stop before the as-of date (header, CLI, meeting pack)
+    "ui.notice.not_reported": {
+        "zh": "{kpis} 的数据只报送至 {date}。",
+        "en": "{kpis}: data reported only to {date}.",
+    },
+    "ui.notice.not_reported_at_all": {
+        "zh": "{kpis} 在本期尚无任何报送数据。",
+        "en": "{kpis}: no data reported for this period.",
+    },
+    "ui.notice.not_reported_rule": {
+        "zh": "此后的月份尚未报送，按“无数据”处理（不是零）：这些指标显示已报送部分的累计，"
+        "不评状态、不算同比和年末预计，也不计入区市排名。",
+        "en": "Later months are not reported yet and count as no data (not zero): these "
+        "KPIs show the total reported so far, with no status, no year-on-year change or "
+        "projection, and are left out of the district ranking.",
+    },
     "ui.header.freshness": {
         "zh": "数据更新于 {built}，最新报送月份 {month}",
         "en": "Data refreshed {built}; latest month reported {month}",
