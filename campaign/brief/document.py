@@ -25,8 +25,11 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.section import Section as DocxSection
+from docx.shared import Length, Mm, Pt
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run
 from lxml import etree
 
 from campaign.brief import content
@@ -81,7 +84,9 @@ def _set_fonts(run_properties: etree._Element, font: OfficeFont) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
-def _run(paragraph: DocxParagraph, text: str, font: OfficeFont, size: Pt, bold: bool = False):  # noqa: ANN202
+def _run(
+    paragraph: DocxParagraph, text: str, font: OfficeFont, size: Length, bold: bool = False
+) -> Run:
     run = paragraph.add_run(text)
     run.font.size = size
     run.font.bold = bold
@@ -89,7 +94,7 @@ def _run(paragraph: DocxParagraph, text: str, font: OfficeFont, size: Pt, bold: 
     return run
 
 
-def _lines(paragraph: DocxParagraph, spacing: Pt = LINE_SPACING) -> None:
+def _lines(paragraph: DocxParagraph, spacing: Length = LINE_SPACING) -> None:
     layout = paragraph.paragraph_format
     layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     layout.line_spacing = spacing
@@ -141,7 +146,7 @@ def _defaults(document: DocxDocument, lang: str) -> None:
     language.set(qn("w:eastAsia"), "zh-CN")
 
 
-def _page_number(section) -> None:  # noqa: ANN001
+def _page_number(section: DocxSection) -> None:
     """``— 1 —`` centred in the footer (a PAGE field, so every page counts itself)."""
     footer = section.footer
     paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
@@ -164,7 +169,7 @@ def _page_number(section) -> None:  # noqa: ANN001
     _run(paragraph, " —", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
 
 
-def _a4(section, landscape: bool = False) -> None:  # noqa: ANN001
+def _a4(section: DocxSection, landscape: bool = False) -> None:
     """A4 with the margins of official material (上37 下35 左28 右26 mm)."""
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
@@ -213,7 +218,7 @@ _WIDTHS = {"domain": 22, "kpi": 44, "gap": 30, "status": 22}
 _OTHER_WIDTH = 21
 
 
-def _cell_text(cell, text: str, bold: bool, right: bool) -> None:  # noqa: ANN001
+def _cell_text(cell: _Cell, text: str, bold: bool, right: bool) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
     layout = paragraph.paragraph_format

@@ -4,9 +4,9 @@ Why WeasyPrint: it finds the CJK font through fontconfig and embeds a subset of 
 outlines from Debian's ``.ttc`` included; reportlab embeds TrueType only), so Chinese renders
 everywhere and the text stays extractable; and it draws the charts' SVG as vector graphics,
 text included. Pages: the drafted narrative (文字稿, A4 portrait, set like the .docx: Song-style
-serif at 16 pt on a 28 pt line, two-character indent), the cover (as-of date, 序时进度, status counts), a one-page table of
-every KPI, a page per domain with its figures and charts, the district ranking, and the
-lagging and critical KPIs with their follow-up notes.
+serif at 16 pt on a 28 pt line, two-character indent), the cover (as-of date, 序时进度, status
+counts), a one-page table of every KPI, a page per domain with its figures and charts, the
+district ranking, and the lagging and critical KPIs with their follow-up notes.
 """
 
 from __future__ import annotations

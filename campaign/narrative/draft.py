@@ -531,4 +531,3 @@ def compose(facts: NarrativeFacts, lang: str, templates: Templates) -> Narrative
         ),
         sections=tuple(sections),
     )
-

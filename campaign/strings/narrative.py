@@ -51,8 +51,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "template [{key}] has no {lang} sentence; both zh and en are needed",
     },
     "narrative.error.forms": {
-        "zh": "模板 [{key}] 的 {lang} 应为一句话，或 {{ one = \"…\", other = \"…\" }}（单数和复数）",
-        "en": "template [{key}] {lang} must be a sentence or {{ one = \"…\", other = \"…\" }} "
+        "zh": '模板 [{key}] 的 {lang} 应为一句话，或 {{ one = "…", other = "…" }}（单数和复数）',
+        "en": 'template [{key}] {lang} must be a sentence or {{ one = "…", other = "…" }} '
         "(singular and plural)",
     },
     "narrative.error.braces": {
