@@ -134,7 +134,7 @@ class Narrative:
         for section in self.sections:
             blocks.append(section.heading)
             blocks += [p.text for p in section.paragraphs]
-        return "\n\n".join(blocks) + "\n"
+        return "\n\n".join(blocks)
 
 
 @dataclass(frozen=True)

@@ -96,8 +96,10 @@ _FORMS = ("one", "other")
 class TemplateError(ValueError):
     """The wording file cannot be used; :meth:`text` says where and why (zh or en)."""
 
-    def __init__(self, key: str, path: Path, line: int | None = None, **params: object) -> None:
-        self.key = key
+    def __init__(
+        self, message_key: str, path: Path, line: int | None = None, **params: object
+    ) -> None:
+        self.message_key = message_key
         self.path = path
         self.line = line
         self.params = params
@@ -108,7 +110,7 @@ class TemplateError(ValueError):
 
     def text(self, lang: str = "zh") -> str:
         return t("narrative.error.where", lang, where=self.where()) + t(
-            self.key, lang, **self.params
+            self.message_key, lang, **self.params
         )
 
 
@@ -184,13 +186,16 @@ class Templates:
         unknown = sorted(set(entries) - set(PLACEHOLDERS))
         if unknown:
             raise TemplateError(
-                "narrative.error.unknown_key", path, _line_of(source, unknown[0]), key=unknown[0]
+                "narrative.error.unknown_key",
+                path,
+                _line_of(source, unknown[0]),
+                template=unknown[0],
             )
         self.templates: dict[str, Template] = {}
         for key, allowed in PLACEHOLDERS.items():
             texts = entries.get(key)
             if texts is None:
-                raise TemplateError("narrative.error.missing_key", path, key=key)
+                raise TemplateError("narrative.error.missing_key", path, template=key)
             for lang in LANGUAGES:
                 self._check(source, key, lang, texts.get(lang), allowed)
             self.templates[key] = Template(key, {lang: texts[lang] for lang in LANGUAGES})  # type: ignore[misc]
@@ -201,22 +206,35 @@ class Templates:
         line = _line_of(source, key, lang)
         if text is None:
             raise TemplateError(
-                "narrative.error.missing_lang", self.path, _line_of(source, key), key=key, lang=lang
+                "narrative.error.missing_lang",
+                self.path,
+                _line_of(source, key),
+                template=key,
+                language=lang,
             )
         if isinstance(text, dict):
             if set(text) != set(_FORMS) or not all(isinstance(v, str) for v in text.values()):
-                raise TemplateError("narrative.error.forms", self.path, line, key=key, lang=lang)
+                raise TemplateError(
+                    "narrative.error.forms", self.path, line, template=key, language=lang
+                )
             variants = list(text.values())
         elif isinstance(text, str):
             variants = [text]
         else:
-            raise TemplateError("narrative.error.forms", self.path, line, key=key, lang=lang)
+            raise TemplateError(
+                "narrative.error.forms", self.path, line, template=key, language=lang
+            )
         for variant in variants:
             try:
                 names = _placeholders(variant)
             except ValueError as exc:  # an unmatched brace
                 raise TemplateError(
-                    "narrative.error.braces", self.path, line, key=key, lang=lang, message=exc
+                    "narrative.error.braces",
+                    self.path,
+                    line,
+                    template=key,
+                    language=lang,
+                    message=exc,
                 ) from None
             for name in names:
                 if name not in allowed:
@@ -224,8 +242,8 @@ class Templates:
                         "narrative.error.placeholder",
                         self.path,
                         line,
-                        key=key,
-                        lang=lang,
+                        template=key,
+                        language=lang,
                         name=name,
                         allowed="、".join(f"{{{a}}}" for a in sorted(allowed)) or "—",
                     )

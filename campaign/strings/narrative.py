@@ -38,31 +38,33 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "the wording file is not valid TOML ({message}); check quotes and brackets",
     },
     "narrative.error.unknown_key": {
-        "zh": "未知的模板键 [{key}]：看板不使用它；请检查拼写，或删除该段",
-        "en": "unknown template key [{key}]: the dashboard does not use it; check the "
+        "zh": "未知的模板键 [{template}]：看板不使用它；请检查拼写，或删除该段",
+        "en": "unknown template key [{template}]: the dashboard does not use it; check the "
         "spelling or remove it",
     },
     "narrative.error.missing_key": {
-        "zh": "缺少模板 [{key}]；请从随看板发布的 queries/narrative.toml 中复制该段",
-        "en": "template [{key}] is missing; copy it from the shipped queries/narrative.toml",
+        "zh": "缺少模板 [{template}]；请从随看板发布的 queries/narrative.toml 中复制该段",
+        "en": "template [{template}] is missing; copy it from the shipped queries/narrative.toml",
     },
     "narrative.error.missing_lang": {
-        "zh": "模板 [{key}] 缺少 {lang} 语句；中文（zh）和英文（en）都要写",
-        "en": "template [{key}] has no {lang} sentence; both zh and en are needed",
+        "zh": "模板 [{template}] 缺少 {language} 语句；中文（zh）和英文（en）都要写",
+        "en": "template [{template}] has no {language} sentence; both zh and en are needed",
     },
     "narrative.error.forms": {
-        "zh": '模板 [{key}] 的 {lang} 应为一句话，或 {{ one = "…", other = "…" }}（单数和复数）',
-        "en": 'template [{key}] {lang} must be a sentence or {{ one = "…", other = "…" }} '
+        "zh": "模板 [{template}] 的 {language} 应为一句话，"
+        '或写成 {{ one = "…", other = "…" }}（分别是单数和复数）',
+        "en": 'template [{template}] {language} must be a sentence or {{ one = "…", other = "…" }} '
         "(singular and plural)",
     },
     "narrative.error.braces": {
-        "zh": "模板 [{key}] 的 {lang} 花括号不成对（{message}）；字面花括号写作 {{{{ 和 }}}}",
-        "en": "template [{key}] {lang} has an unmatched brace ({message}); write a literal "
-        "brace as {{{{ or }}}}",
+        "zh": "模板 [{template}] 的 {language} 花括号不成对（{message}）；"
+        "字面花括号写作 {{{{ 和 }}}}",
+        "en": "template [{template}] {language} has an unmatched brace ({message}); "
+        "write a literal brace as {{{{ or }}}}",
     },
     "narrative.error.placeholder": {
-        "zh": "模板 [{key}] 的 {lang} 使用了未知的占位符 {{{name}}}；此处可用：{allowed}",
-        "en": "template [{key}] {lang} uses an unknown placeholder {{{name}}}; "
+        "zh": "模板 [{template}] 的 {language} 使用了未知的占位符 {{{name}}}；此处可用：{allowed}",
+        "en": "template [{template}] {language} uses an unknown placeholder {{{name}}}; "
         "available here: {allowed}",
     },
 }
