@@ -163,8 +163,12 @@ def critical_months(engine: KpiEngine, filters: Filters, scorecard: Scorecard) -
         day = previous_month_end(day)
         if day.year != filters.year:
             break
-        earlier = engine.scorecard(Filters(filters.year, day, filters.district))
-        still &= {r.kpi.id for r in earlier.results if r.status == "critical"}
+        earlier = Filters(filters.year, day, filters.district)
+        still = {
+            kpi_id
+            for kpi_id in still
+            if (found := engine.result(kpi_id, earlier)) is not None and found.status == "critical"
+        }
         for kpi_id in still:
             months[kpi_id] += 1
     return months
