@@ -453,3 +453,16 @@ def test_a_district_pack_shows_that_districts_figures(data_dir, engine, tmp_path
 def test_dates_in_the_pack_are_the_apps(engine, filters):
     pack = build_pack(engine, filters, "zh", notes=None)
     assert pack.facts()[1] == f"数据截至 {format_date(filters.as_of)}"
+
+
+def test_pdf_opens_with_the_drafted_narrative_on_portrait_pages(all_pdf_pages, engine, filters):
+    from campaign.narrative import draft_narrative
+
+    narrative = draft_narrative(engine, filters, "zh")
+    opening = re.sub(r"\s+", "", "".join(all_pdf_pages[: cover_index(all_pdf_pages)]))
+    assert opening.startswith(narrative.title)
+    for section in narrative.sections:
+        assert section.heading in opening
+        for paragraph in section.paragraphs:
+            for sentence in paragraph.sentences:
+                assert re.sub(r"\s+", "", sentence.text) in opening, sentence.text

@@ -621,3 +621,25 @@ def test_an_unusable_wording_file_shows_why_on_the_overview(app, tmp_path, monke
     errors = [e.value for e in at.error]
     assert any("文字稿无法生成" in e and "{gapp}" in e for e in errors), errors
     assert at.get("page_link")  # the cards are still there
+    at = download_buttons(fmt="docx")
+    (button,) = at.get("download_button")
+    assert button.proto.disabled  # no Word document without a narrative; the reason is shown
+    assert any("{gapp}" in e.value and "narrative.toml" in e.value for e in at.error)
+
+
+def download_buttons(query: dict[str, str] | None = None, fmt: str = "docx") -> AppTest:
+    """The overview with the pack's format chosen (as the popover's control would set it)."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params.update(query or {})
+    at.session_state["brief_format"] = fmt
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_pack_download_offers_the_word_document(app):
+    at = download_buttons()
+    assert "Word" in at.button_group(key="brief_format").options
+    (button,) = at.get("download_button")
+    assert button.proto.id.endswith("brief_download_docx") and not button.proto.disabled
+    assert button.proto.label == "下载会议材料"
