@@ -516,6 +516,11 @@ def test_every_template_renders_in_both_languages_in_both_numbers(wording):
                 assert "{" not in text and "}" not in text, (key, lang, text)
 
 
+def test_a_placeholder_the_engine_does_not_fill_is_an_error_not_a_gap(wording):
+    with pytest.raises(KeyError, match=r"\[kpi.ahead\] needs .*'gap'"):
+        wording.render("kpi.ahead", "zh", kpi="融资金额", actual="1亿元")
+
+
 def edited(tmp_path: Path, old: str, new: str) -> Path:
     source = SHIPPED_TEMPLATES.read_text(encoding="utf-8")
     assert old in source

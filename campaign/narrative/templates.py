@@ -251,12 +251,14 @@ class Templates:
     def render(self, key: str, lang: str, count: float | None = None, **params: object) -> str:
         """The sentence ``key`` in ``lang`` (its ``one`` form when ``count`` is 1)."""
         allowed = PLACEHOLDERS[key]
-        extra = set(params) - allowed
-        if extra:  # the engine's own mistake, never the office's
-            raise KeyError(f"{key}: the engine passed unknown placeholders {sorted(extra)}")
-        text = self.templates[key].form(lang, count)
-        values = {name: params.get(name, "") for name in allowed}
-        return text.format(**values)
+        # The engine fills every placeholder a key allows (an empty string where a clause does
+        # not apply), so an edited sentence never loses a figure silently. A mismatch here is
+        # the engine's own mistake, never the office's.
+        if set(params) != allowed:
+            raise KeyError(
+                f"{self.path}: [{key}] needs {sorted(allowed)}; the engine passed {sorted(params)}"
+            )
+        return self.templates[key].form(lang, count).format(**params)
 
     def join(self, names: list[str], lang: str, kind: str = "list") -> str:
         """Names joined as ``A、B和C`` / ``A, B and C`` (``kind="clauses"``: ``A，B，C``)."""
