@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from campaign.brief import FORMATS, FontMissing, build_pack, file_name, locate_cjk_font, pack_bytes
+from campaign.narrative.templates import TemplateError, load_templates, templates_path
 from pages._ui import PageContext
 
 FORMAT_KEY = "brief_format"
@@ -21,6 +22,15 @@ def _font_problem(lang: str) -> str | None:
         locate_cjk_font()
     except FontMissing as missing:
         return missing.text(lang)
+    return None
+
+
+def _wording_problem(ctx: PageContext) -> str | None:
+    """Why the narrative (.docx) cannot be drafted: an unusable queries/narrative.toml."""
+    try:
+        load_templates(templates_path(ctx.engine.queries_dir))
+    except TemplateError as problem:
+        return problem.text(ctx.lang)
     return None
 
 
@@ -37,6 +47,8 @@ def pack_download(ctx: PageContext) -> None:
         )
         fmt = fmt or "pdf"
         problem = _font_problem(ctx.lang) if fmt in ("pdf", "pptx") else None
+        if fmt == "docx":
+            problem = _wording_problem(ctx)
         if problem:
             st.error(problem, icon=":material/error:")
         engine, filters, lang = ctx.engine, ctx.filters, ctx.lang

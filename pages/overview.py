@@ -1,10 +1,12 @@
-"""总览 Overview: how many KPIs are in each status, then one card per KPI by domain."""
+"""总览 Overview: how many KPIs are in each status, the drafted meeting narrative (文字稿),
+then one card per KPI by domain."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from campaign import views
+from campaign.narrative import TemplateError, draft_narrative
 from pages import _brief, _ui
 
 ctx = _ui.context()
@@ -19,6 +21,18 @@ with _ui.section(ctx):
         column.html(views.status_count_html(status, count, ctx.lang))
     if scorecard.errors:
         st.caption(ctx.t("ui.overview.errors_count", n=len(scorecard.errors)))
+
+with st.expander(ctx.t("narrative.overview.title"), icon=":material/article:"):
+    try:
+        narrative = draft_narrative(ctx.engine, ctx.filters, ctx.lang)
+    except TemplateError as problem:
+        st.error(
+            ctx.t("narrative.overview.broken", message=problem.text(ctx.lang)),
+            icon=":material/error:",
+        )
+    else:
+        st.caption(ctx.t("narrative.overview.help"))
+        st.code(narrative.text(), language=None, wrap_lines=True)  # with a copy button
 
 groups = views.card_groups(scorecard, ctx.definitions, ctx.lang)
 if not groups:

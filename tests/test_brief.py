@@ -131,9 +131,20 @@ def pdf_file(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def pdf_pages(pdf_file: Path) -> list[str]:
+def all_pdf_pages(pdf_file: Path) -> list[str]:
     text = run(poppler("pdftotext"), "-layout", str(pdf_file), "-")
     return text.split("\f")[:-1]  # pdftotext ends every page with a form feed
+
+
+def cover_index(pages: list[str]) -> int:
+    """The drafted narrative (文字稿) comes first; the pack proper starts at its cover."""
+    return next(i for i, p in enumerate(pages) if "攻势调度会 · 会议材料" in p)
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(all_pdf_pages: list[str]) -> list[str]:
+    """The pack's pages from the cover on."""
+    return all_pdf_pages[cover_index(all_pdf_pages) :]
 
 
 @pytest.fixture(scope="module")
@@ -163,12 +174,20 @@ def squeeze(text: str) -> str:
 # ---------------------------------------------------------------- PDF
 
 
-def test_pdf_is_a4_landscape_with_the_cjk_font_embedded(pdf_file):
-    info = run(poppler("pdfinfo"), str(pdf_file))
-    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
-    assert (round(width, 1), round(height, 1)) == (
-        round(A4_LANDSCAPE[0], 1),
-        round(A4_LANDSCAPE[1], 1),
+def test_pdf_is_a4_landscape_after_the_portrait_narrative_with_the_cjk_font_embedded(
+    pdf_file, all_pdf_pages
+):
+    first_pack_page = cover_index(all_pdf_pages) + 1
+    assert first_pack_page > 1  # the narrative's page(s) come first
+    info = run(poppler("pdfinfo"), "-f", "1", "-l", str(len(all_pdf_pages)), str(pdf_file))
+    sizes = [
+        (round(float(w), 1), round(float(h), 1))
+        for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
+    ]
+    landscape = (round(A4_LANDSCAPE[0], 1), round(A4_LANDSCAPE[1], 1))
+    portrait = landscape[::-1]
+    assert sizes == [portrait] * (first_pack_page - 1) + [landscape] * (
+        len(sizes) - first_pack_page + 1
     )
     fonts = run(poppler("pdffonts"), str(pdf_file)).splitlines()[2:]
     assert any("NotoSansCJKSC" in line.replace("-", "") for line in fonts), fonts
@@ -408,9 +427,9 @@ def test_pptx_sets_an_east_asian_font_on_every_chinese_run(pptx_file):
 
 def test_the_output_format_comes_from_the_suffix(data_dir, tmp_path, capsys):
     assert format_of("a/b/会议材料.PDF") == "pdf"
-    out = tmp_path / "pack.docx"
+    out = tmp_path / "pack.odt"
     assert brief("--data", str(data_dir), "--queries", str(QUERIES), "--out", str(out)) == 2
-    assert ".pdf、.xlsx 或 .pptx" in capsys.readouterr().err
+    assert ".pdf、.xlsx、.pptx 或 .docx" in capsys.readouterr().err
     assert not out.exists()
 
 
@@ -440,3 +459,18 @@ def test_a_district_pack_shows_that_districts_figures(data_dir, engine, tmp_path
 def test_dates_in_the_pack_are_the_apps(engine, filters):
     pack = build_pack(engine, filters, "zh", notes=None)
     assert pack.facts()[1] == f"数据截至 {format_date(filters.as_of)}"
+
+
+def test_pdf_opens_with_the_drafted_narrative_on_portrait_pages(all_pdf_pages, engine, filters):
+    from campaign.narrative import draft_narrative
+
+    narrative = draft_narrative(engine, filters, "zh")
+    opening = re.sub(r"\s+", "", "".join(all_pdf_pages[: cover_index(all_pdf_pages)]))
+    # The running foot of each page (攻势看板 · 全市 · 数据截至… 第 1 / 15 页) may fall mid-paragraph.
+    opening = re.sub(r"攻势看板·全市·数据截至\d+年\d+月\d+日第\d+/\d+页", "", opening)
+    assert opening.startswith(narrative.title)
+    for section in narrative.sections:
+        assert section.heading in opening
+        for paragraph in section.paragraphs:
+            for sentence in paragraph.sentences:
+                assert re.sub(r"\s+", "", sentence.text) in opening, sentence.text

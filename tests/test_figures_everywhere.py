@@ -25,6 +25,8 @@ from openpyxl import load_workbook
 
 from campaign import cli
 from campaign.formatting import FIGURE_FIELDS
+from campaign.kpi import KpiEngine
+from campaign.narrative import draft_narrative
 
 ROOT = Path(__file__).resolve().parents[1]
 KPIS = ("financing_amount", "investment_signed_projects", "chambers_new")
@@ -186,3 +188,16 @@ def test_not_reported_is_said_in_the_cli_the_workbook_and_the_pdf(
     notice = load_workbook(xlsx).worksheets[0]["A3"].value
     assert notice and "只报送至 2024年9月30日" in notice
     assert "只报送至 2024年9月30日" in pdf_text(pdf)
+    # The drafted narrative (the PDF's first pages, the .docx) says it too, and judges nothing.
+    engine = KpiEngine(folder / "data", folder / "queries", persist_facts=False)
+    filters = engine.resolve(as_of="2024-12-31")
+    zh = draft_narrative(engine, filters, "zh").text()
+    assert "数据只报送至2024年9月30日" in zh and "暂不评价进度" in zh
+    assert "项数据尚未报送至本期" in zh
+    assert (
+        "的数据尚未报送至本期，无法判断进度" in zh
+        and "请责任单位尽快补报截至2024年12月31日的数据" in zh
+    )
+    assert not re.search("落后序时进度|超序时进度|严重滞后|同比|均达到或超过序时进度", zh)
+    en = draft_narrative(engine, filters, "en").text()
+    assert "reported only to 30 Sep 2024" in en or "reported only to Sep 30, 2024" in en, en

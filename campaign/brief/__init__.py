@@ -1,4 +1,5 @@
-"""The meeting pack (会议材料): the dashboard's figures and charts as PDF, Excel and PowerPoint.
+"""The meeting pack (会议材料): the dashboard's figures and charts as PDF, Excel and PowerPoint,
+and its drafted narrative (文字稿) as a Word document.
 
 ``build_pack(engine, filters, lang)`` gathers what the pack says (:mod:`.content`);
 :func:`pack_bytes` lays it out in one format, chosen by name or by a file's suffix.
@@ -22,15 +23,17 @@ FORMATS: dict[str, str] = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
 class UnknownFormat(ValueError):
-    """An output whose suffix is not .pdf, .xlsx or .pptx."""
+    """An output whose suffix is not .pdf, .xlsx, .pptx or .docx."""
 
 
 def format_of(path: Path | str) -> str:
-    """``pdf``, ``xlsx`` or ``pptx`` from a file name; :class:`UnknownFormat` otherwise."""
+    """``pdf``, ``xlsx``, ``pptx`` or ``docx`` from a file name; :class:`UnknownFormat`
+    otherwise."""
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         raise UnknownFormat(str(path))
@@ -38,7 +41,7 @@ def format_of(path: Path | str) -> str:
 
 
 def pack_bytes(pack: MeetingPack, fmt: str, font: CjkFont | None = None) -> bytes:
-    """The pack as a file's bytes in ``fmt`` (pdf, xlsx, pptx)."""
+    """The pack as a file's bytes in ``fmt`` (pdf, xlsx, pptx, docx)."""
     if fmt == "pdf":
         from campaign.brief.pdf import pdf_bytes
 
@@ -51,6 +54,10 @@ def pack_bytes(pack: MeetingPack, fmt: str, font: CjkFont | None = None) -> byte
         from campaign.brief.deck import pptx_bytes
 
         return pptx_bytes(pack, font)
+    if fmt == "docx":
+        from campaign.brief.document import docx_bytes
+
+        return docx_bytes(pack)
     raise UnknownFormat(fmt)
 
 

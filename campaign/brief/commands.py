@@ -1,9 +1,10 @@
 """``python -m campaign brief``: the meeting pack (会议材料) as a file.
 
 ``brief [--data DIR] [--queries DIR] [--year Y] [--as-of DATE] [--district NAME]
-[--lang zh|en] --out FILE`` writes a PDF, an Excel workbook or a PowerPoint deck, chosen by
-the suffix of ``--out``. Exit codes as the other commands: 0 written; 1 written, but a KPI
-query is broken (listed on stderr), or the pack could not be made (a missing CJK font);
+[--lang zh|en] --out FILE`` writes a PDF, an Excel workbook, a PowerPoint deck or the drafted
+narrative as a Word document (.docx), chosen by the suffix of ``--out``. Exit codes as the
+other commands: 0 written; 1 written, but a KPI query is broken (listed on stderr), or the
+pack could not be made (a missing CJK font, an unusable ``queries/narrative.toml``);
 2 a usage error (bad suffix, date, district or folder).
 
 The file is written to a temporary name beside ``--out`` and renamed into place, so a reader
@@ -27,7 +28,7 @@ from campaign.i18n import t
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``brief`` to the ``python -m campaign`` parser."""
     brief = subparsers.add_parser(
-        "brief", help="the meeting pack (会议材料) as .pdf, .xlsx or .pptx"
+        "brief", help="the meeting pack (会议材料) as .pdf, .xlsx, .pptx or .docx"
     )
     brief.add_argument("--data", default="data", help="data folder (default: data)")
     brief.add_argument("--queries", default="queries", help="KPI queries (default: queries)")
@@ -43,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     brief.add_argument("--district", help="a district (default: the whole city, 全市)")
     brief.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (zh)")
     brief.add_argument(
-        "--out", required=True, help="file to write: .pdf, .xlsx or .pptx (chosen by suffix)"
+        "--out", required=True, help="file to write: .pdf, .xlsx, .pptx or .docx (chosen by suffix)"
     )
     brief.set_defaults(handler=run_brief)
 
@@ -80,6 +81,7 @@ def run_brief(args: argparse.Namespace) -> int:
         return 2
     from campaign.brief.content import build_pack
     from campaign.kpi.engine import KpiEngine
+    from campaign.narrative.templates import TemplateError
 
     started = time.perf_counter()
     engine = KpiEngine(data, queries)
@@ -91,7 +93,7 @@ def run_brief(args: argparse.Namespace) -> int:
     pack = build_pack(engine, filters, lang)
     try:
         payload = pack_bytes(pack, fmt)
-    except FontMissing as missing:
+    except (FontMissing, TemplateError) as missing:
         print(missing.text(lang), file=sys.stderr)
         return 1
     write_atomically(out, payload)

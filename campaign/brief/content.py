@@ -33,6 +33,7 @@ from campaign.i18n import t
 from campaign.kpi import KpiEngine
 from campaign.kpi.engine import previous_month_end
 from campaign.model import DOMAINS, Filters, KpiDefinition, KpiError, KpiResult, Scorecard
+from campaign.narrative import Narrative, TemplateError, draft_narrative
 from campaign.notes import Note, NotesStore, month_key
 from campaign.views import domain_label, movement_text, scope_label
 
@@ -97,6 +98,10 @@ class MeetingPack:
     ranking_cap: float
     generated_at: datetime
     errors: tuple[KpiError, ...] = field(default=())
+    # The drafted narrative (文字稿: the .docx and the PDF's first pages); None, with the
+    # reason, when the wording file (queries/narrative.toml) is unusable.
+    narrative: Narrative | None = None
+    narrative_error: TemplateError | None = None
 
     @property
     def kpis(self) -> list[PackKpi]:
@@ -200,6 +205,11 @@ def build_pack(
     seen += sorted({k.definition.domain for k in kpis} - set(DOMAINS))
     for domain in seen:
         domains.append(PackDomain(domain, tuple(k for k in kpis if k.definition.domain == domain)))
+    narrative, narrative_error = None, None
+    try:
+        narrative = draft_narrative(engine, filters, lang, notes=notes)
+    except TemplateError as problem:
+        narrative_error = problem
     return MeetingPack(
         lang=lang,
         filters=filters,
@@ -210,6 +220,8 @@ def build_pack(
         ranking_cap=engine.config().ranking_cap,
         generated_at=(now or datetime.now(UTC)),
         errors=tuple(scorecard.errors),
+        narrative=narrative,
+        narrative_error=narrative_error,
     )
 
 

@@ -3,9 +3,10 @@
 Why WeasyPrint: it finds the CJK font through fontconfig and embeds a subset of it (CFF
 outlines from Debian's ``.ttc`` included; reportlab embeds TrueType only), so Chinese renders
 everywhere and the text stays extractable; and it draws the charts' SVG as vector graphics,
-text included. Pages: the cover (as-of date, 序时进度, status counts), a one-page table of
-every KPI, a page per domain with its figures and charts, the district ranking, and the
-lagging and critical KPIs with their follow-up notes.
+text included. Pages: the drafted narrative (文字稿, A4 portrait, set like the .docx: Song-style
+serif at 16 pt on a 28 pt line, two-character indent), the cover (as-of date, 序时进度, status
+counts), a one-page table of every KPI, a page per domain with its figures and charts, the
+district ranking, and the lagging and critical KPIs with their follow-up notes.
 """
 
 from __future__ import annotations
@@ -44,8 +45,14 @@ def _page_counter(pack: MeetingPack) -> str:
     return " ".join(parts)
 
 
+# The narrative pages are set in the Song-style serif of Debian's fonts-noto-cjk when it is
+# there (as official material is), else in the pack's font.
+NARRATIVE_FAMILY = "Noto Serif CJK SC"
+
+
 def stylesheet(pack: MeetingPack, font: CjkFont) -> str:
     fonts = f'"{font.family}", "{FALLBACK_FAMILY}"'
+    narrative_fonts = f'"{NARRATIVE_FAMILY}", {fonts}'
     return f"""
 @page {{
   size: A4 landscape;
@@ -56,6 +63,18 @@ def stylesheet(pack: MeetingPack, font: CjkFont) -> str:
     color: {theme.MUTED_COLOR}; }}
 }}
 @page cover {{ @bottom-left {{ content: none; }} @bottom-right {{ content: none; }} }}
+@page narrative {{ size: A4 portrait; margin: 30mm 26mm 28mm 28mm; }}
+section.narrative {{ page: narrative; break-before: auto; font-family: {narrative_fonts};
+  font-size: 16pt; line-height: 28pt; }}
+section.narrative + section.cover {{ break-before: page; }}
+.narrative h1 {{ font-size: 22pt; line-height: 36pt; text-align: center; margin: 0;
+  font-weight: bold; }}
+.narrative .dateline {{ text-align: center; margin: 0 0 28pt 0; }}
+.narrative h2 {{ font-size: 16pt; margin: 0; font-weight: bold; text-indent: 2em;
+  break-after: avoid; }}
+.narrative p {{ margin: 0; text-indent: 2em; text-align: justify; }}
+.narrative .lead {{ font-weight: bold; }}
+.narrative .problem {{ color: {theme.MUTED_COLOR}; }}
 html {{ font-family: {fonts}; font-size: 10pt; color: {theme.TEXT_COLOR}; }}
 h1 {{ font-size: 17pt; margin: 0 0 3mm 0; }}
 h2 {{ font-size: 12pt; margin: 0 0 1.5mm 0; }}
@@ -139,6 +158,23 @@ def _notice(pack: MeetingPack) -> str:
     """The not-reported warning (the page header's words), or nothing."""
     notice = pack.not_reported_notice()
     return f'<p class="notice"><strong>{_e(notice)}</strong></p>' if notice else ""
+
+
+def _narrative(pack: MeetingPack) -> str:
+    """The drafted narrative as the pack's first pages (or why it could not be drafted)."""
+    narrative = pack.narrative
+    if narrative is None:
+        problem = pack.narrative_error.text(pack.lang) if pack.narrative_error else ""
+        message = pack.t("narrative.overview.broken", message=problem)
+        return f'<section class="narrative"><p class="problem">{_e(message)}</p></section>'
+    parts = [f"<h1>{_e(narrative.title)}</h1>", f'<p class="dateline">{_e(narrative.dateline)}</p>']
+    for section in narrative.sections:
+        parts.append(f"<h2>{_e(section.heading)}</h2>")
+        for paragraph in section.paragraphs:
+            lead = f'<span class="lead">{_e(paragraph.lead)}</span>' if paragraph.lead else ""
+            space = " " if paragraph.lead and pack.lang != "zh" else ""
+            parts.append(f"<p>{lead}{space}{_e(paragraph.body)}</p>")
+    return f'<section class="narrative">{"".join(parts)}</section>'
 
 
 def _cover(pack: MeetingPack) -> str:
@@ -290,6 +326,7 @@ def pack_html(pack: MeetingPack, font: CjkFont) -> str:
     """The whole pack as one HTML document (what WeasyPrint sets)."""
     lang_attr = "zh-CN" if pack.lang == "zh" else "en"
     parts = [
+        _narrative(pack),
         _cover(pack),
         _summary(pack),
         *(_domain(pack, d, font) for d in pack.domains),

@@ -127,8 +127,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "(it would show empty boxes). Install it: apt-get install fonts-noto-cjk",
     },
     "brief.error.suffix": {
-        "zh": "不支持的输出格式「{name}」：--out 的扩展名应为 .pdf、.xlsx 或 .pptx",
-        "en": "unsupported output '{name}': --out must end in .pdf, .xlsx or .pptx",
+        "zh": "不支持的输出格式「{name}」：--out 的扩展名应为 .pdf、.xlsx、.pptx 或 .docx",
+        "en": "unsupported output '{name}': --out must end in .pdf, .xlsx, .pptx or .docx",
     },
     "brief.error.engine": {
         "zh": "无法生成会议材料：{detail}",
