@@ -48,7 +48,11 @@ def main(argv: list[str]) -> int:
         BASELINE.write_text("".join(f"{key}\n" for key in keys), encoding="utf-8")
         print(f"typecheck: baseline written with {len(keys)} errors ({BASELINE.name})")
         return 0
-    known = Counter(BASELINE.read_text(encoding="utf-8").splitlines()) if BASELINE.exists() else Counter()
+    known = (
+        Counter(BASELINE.read_text(encoding="utf-8").splitlines())
+        if BASELINE.exists()
+        else Counter()
+    )
     now = Counter(keys)
     new = now - known
     if new:
