@@ -1,10 +1,10 @@
 """攻势看板: `streamlit run dashboard.py`.
 
-The frame (``pages/_ui.py: frame``) declares the navigation over the page scripts in
-``pages/``, draws the sidebar filters every page shares (year, as-of month, scope,
+The frame (``app_pages/_ui.py: frame``) declares the navigation over the page scripts in
+``app_pages/``, draws the sidebar filters every page shares (year, as-of month, scope,
 language) and the header, and keeps the view in the URL; then the chosen page runs.
 """
 
-from pages import _ui
+from app_pages import _ui
 
 _ui.frame().run()

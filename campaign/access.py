@@ -43,8 +43,8 @@ _ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     "admin": frozenset(Action),
 }
 
-# The action each page of the navigation needs (keys as in pages/_ui.build_pages and
-# pages/_staff.staff_pages).  A page missing here is refused: new pages must be listed.
+# The action each page of the navigation needs (keys as in app_pages/_ui.build_pages and
+# app_pages/_staff.staff_pages).  A page missing here is refused: new pages must be listed.
 PAGE_ACTIONS: dict[str, Action] = {
     "overview": Action.VIEW,
     "kpi": Action.VIEW,

@@ -1,6 +1,6 @@
 """Sign-in for the intranet link: the auth config, the users file, password hashes,
 failed-login limits, session tokens and the trusted proxy header.  No Streamlit here;
-``pages/_staff.py`` reads the request and calls these functions.
+``app_pages/_staff.py`` reads the request and calls these functions.
 
 Modes (``mode`` in the TOML file named by ``CAMPAIGN_AUTH``; no variable = ``local``):
 

@@ -47,11 +47,8 @@ def test_upload_accept_valid_rows_then_roll_back(upload_server, page, tmp_path, 
     upload = tmp_path / UPLOAD_NAME
     upload.write_bytes((HEADER + "\r\n" + "\r\n".join(rows) + "\r\n").encode("gb18030"))
 
-    # The first request to a fresh server runs a deep-linked page in Streamlit's old
-    # multipage mode (see pages/_ui.context), whose widget state the next run drops; open
-    # the app once first, as the meeting-room machine or any earlier visitor would have.
-    page.goto(url)
-    page.get_by_text("数据截至").first.wait_for(timeout=60_000)
+    # A deep link straight to the upload page (dashboard.py runs first even on a fresh
+    # server: tests/test_streamlit_contract.py).
     page.goto(f"{url}/upload")
     page.get_by_text("选择文件").first.wait_for()
     page.locator('input[type="file"]').set_input_files(str(upload))

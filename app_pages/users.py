@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app_pages import _staff, _ui
 from campaign import auth, views
 from campaign.access import ROLES, Action
 from campaign.contracts import DISTRICTS
-from pages import _staff, _ui
 
 ctx = _ui.context()
 _staff.require(ctx, Action.MANAGE_USERS)

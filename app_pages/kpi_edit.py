@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import _staff, _ui
 from campaign import workbench
 from campaign.access import Action
 from campaign.formatting import format_datetime
@@ -18,7 +19,6 @@ from campaign.query_files import (
     save_query,
 )
 from campaign.views import CHINA_TIME
-from pages import _staff, _ui
 
 ctx = _ui.context()
 _staff.require(ctx, Action.EDIT_KPI)

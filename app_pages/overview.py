@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import _brief, _ui
 from campaign import views
-from pages import _brief, _ui
 
 ctx = _ui.context()
 scorecard = ctx.scorecard

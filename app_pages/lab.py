@@ -6,10 +6,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from app_pages import _staff, _ui
 from campaign import workbench
 from campaign.access import Action
 from campaign.sandbox import DEFAULT_ROW_CAP, QueryError, run_query, table_columns
-from pages import _staff, _ui
 
 ctx = _ui.context()
 _staff.require(ctx, Action.SQL_LAB)

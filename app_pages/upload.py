@@ -6,6 +6,7 @@ import hashlib
 
 import streamlit as st
 
+from app_pages import _staff, _ui
 from campaign import workbench
 from campaign.access import Action
 from campaign.uploads import (
@@ -17,7 +18,6 @@ from campaign.uploads import (
     restore_version,
     versions,
 )
-from pages import _staff, _ui
 
 ctx = _ui.context()
 _staff.require(ctx, Action.UPLOAD)
