@@ -34,6 +34,9 @@ from campaign.model import Filters, KpiDefinition, Scorecard
 from campaign.storage import Dataset, last_reported
 
 ROOT = Path(__file__).resolve().parent.parent
+# The browser tab's icon, shipped: a ``:material/...:`` favicon is fetched from a font host
+# on the internet, which the intranet cannot reach.
+FAVICON = Path(__file__).resolve().parent / "favicon.svg"
 log = logging.getLogger("campaign.dashboard")
 
 # Session keys: the view (the truth), what was last written to the URL, and the widgets.
@@ -206,7 +209,7 @@ def frame() -> st.Page:
     """
     st.set_page_config(
         page_title=t("ui.app.title"),
-        page_icon=":material/monitoring:",
+        page_icon=str(FAVICON),
         layout="wide",
         initial_sidebar_state="expanded",
     )

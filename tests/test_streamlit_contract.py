@@ -207,6 +207,12 @@ def test_a_fresh_servers_first_run_on_a_deep_link_runs_the_dashboard(tmp_path):
     ]
     assert "exception" not in kinds
     assert "selectbox" in kinds  # the sidebar's filters and the KPI chooser
+    # The favicon is the shipped SVG, inline: nothing fetched from a font host.
+    favicons = [
+        m.page_config_changed.favicon for m in messages if m.HasField("page_config_changed")
+    ]
+    assert any(f.startswith("data:image/svg+xml;base64,") for f in favicons)
+    assert not any("material" in f or f.startswith("http") for f in favicons)
 
 
 # ---------------------------------------------------------------- sign-in dependencies
