@@ -15,6 +15,7 @@ import logging
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -408,3 +409,53 @@ def set_cookie(name: str, value: str, max_age: int) -> None:
 
 def clear_cookie(name: str) -> None:
     set_cookie(name, "", 0)
+
+
+# ---------------------------------------------------------------- confirmations
+
+
+def actor() -> str:
+    """Who is doing something now, as the histories record it (access.actor)."""
+    return access.actor(current_user())
+
+
+CONFIRM_KEY = "confirm_pending"  # the action whose confirmation dialog is open
+
+
+def ask_first(
+    ctx: PageContext,
+    action: str,
+    clicked: bool,
+    question: str,
+    confirm_label: str,
+    do: Callable[[], bool],
+) -> None:
+    """Confirm a destructive action in a dialog before ``do`` runs.
+
+    ``action`` names the action and its target (``remove_user:zhao``); ``clicked`` is its
+    button's value this run. The dialog opens on the click and stays open over reruns until
+    its confirm button (``do`` runs; when it returns True the page reruns, else its error
+    stays shown in the dialog), its cancel button or its close button.
+    """
+    state = st.session_state
+    if clicked:
+        state[CONFIRM_KEY] = action
+    if state.get(CONFIRM_KEY) != action:
+        return
+
+    def forget() -> None:
+        state.pop(CONFIRM_KEY, None)
+
+    @st.dialog(ctx.t("ui.confirm.title"), on_dismiss=forget)
+    def ask() -> None:
+        st.markdown(question)
+        yes, no = st.columns(2)
+        if yes.button(confirm_label, type="primary", key="confirm_yes", width="stretch"):
+            if do():
+                forget()
+                st.rerun()
+        if no.button(ctx.t("ui.confirm.cancel"), key="confirm_no", width="stretch"):
+            forget()
+            st.rerun()
+
+    ask()

@@ -73,7 +73,7 @@ for upload in uploads or []:
     ):
         try:
             with st.spinner(ctx.t("bench.upload.rebuilding")):
-                accept_upload(data_dir, upload.name, content)
+                accept_upload(data_dir, upload.name, content, by=_staff.actor())
         except UploadRejected as refused:
             st.error(ctx.t(refused.key, **refused.params), icon=":material/error:")
         else:
@@ -92,13 +92,25 @@ else:
     chosen = st.selectbox(
         ctx.t("bench.upload.version"), list(labels), format_func=labels.get, key="history_version"
     )
-    if chosen and st.button(ctx.t("bench.upload.restore"), icon=":material/history:"):
-        try:
-            with st.spinner(ctx.t("bench.upload.rebuilding")):
-                restore_version(data_dir, name, chosen)
-        except UploadRejected as refused:
-            st.error(ctx.t(refused.key, **refused.params), icon=":material/error:")
-        else:
+    clicked = st.button(ctx.t("bench.upload.restore"), icon=":material/history:")
+    if chosen:
+
+        def restore(name: str = name, chosen: str = chosen) -> bool:
+            try:
+                with st.spinner(ctx.t("bench.upload.rebuilding")):
+                    restore_version(data_dir, name, chosen, by=_staff.actor())
+            except UploadRejected as refused:
+                st.error(ctx.t(refused.key, **refused.params), icon=":material/error:")
+                return False
             st.toast(ctx.t("bench.upload.restored", name=name), icon=":material/history:")
             ctx.engine.recheck()
-            st.rerun()
+            return True
+
+        _staff.ask_first(
+            ctx,
+            f"restore:{name}:{chosen}",
+            clicked,
+            ctx.t("bench.upload.restore_confirm", name=name, version=labels[chosen]),
+            ctx.t("bench.upload.restore"),
+            restore,
+        )

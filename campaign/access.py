@@ -75,6 +75,15 @@ class User:
 LOCAL_USER = User(name="local", role="admin", display_name="本地用户")
 
 
+def actor(user: User | None) -> str:
+    """How a history entry names who did it: display name and login name (李娜（li.na）)."""
+    if user is None:
+        return "?"
+    if user.display_name and user.display_name != user.name:
+        return f"{user.display_name}（{user.name}）"
+    return user.name
+
+
 def allowed(user: User | None, action: Action) -> bool:
     """Whether ``user`` may do ``action`` (nobody may do anything when not signed in)."""
     if user is None:
