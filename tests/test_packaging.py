@@ -265,3 +265,18 @@ def test_every_declared_dependency_is_in_the_locks():
     for requirement in map(Requirement, PYPROJECT["project"]["optional-dependencies"]["dev"]):
         assert requirement.specifier.contains(dev[canonical(requirement.name)][0])
     assert {"httpx", "authlib"} <= set(runtime)  # streamlit[auth]
+
+
+# ---------------------------------------------------------------- a machine without git
+
+
+def test_the_benchmark_report_has_an_empty_commit_on_a_machine_without_git(monkeypatch, tmp_path):
+    """A clean Debian has no git: the benchmark run records no commit instead of failing."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import run_all
+
+    monkeypatch.delenv("BENCH_COMMIT", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no git on the PATH
+    assert run_all.git_commit() == ""
+    monkeypatch.setenv("BENCH_COMMIT", "abc1234")
+    assert run_all.git_commit() == "abc1234"
