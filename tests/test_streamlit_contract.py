@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -137,7 +138,9 @@ def first_run(url: str, page_name: str = "") -> list[ForwardMsg]:
                 ):
                     return received
 
-    return asyncio.run(run())
+    # In a thread of its own: the browser tests in the same worker keep an event loop running.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 # ---------------------------------------------------------------- runner.postScriptGC

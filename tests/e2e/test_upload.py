@@ -68,6 +68,14 @@ def test_upload_accept_valid_rows_then_roll_back(upload_server, page, tmp_path, 
 
     page.get_by_text("恢复此版本").wait_for()
     page.get_by_role("button", name="恢复此版本").click()
+    # A restore asks first, in a dialog; nothing changes until it is confirmed.
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("请确认").wait_for(timeout=30_000)
+    # It names the version, with who replaced it (local mode: the local user).
+    dialog.get_by_text("操作人：本地用户（local）").wait_for()
+    assert (data / "extracts" / UPLOAD_NAME).exists()
+    page.screenshot(path=str(screenshots / "upload-restore-confirm-zh.png"))
+    dialog.get_by_role("button", name="恢复此版本").click()
     page.get_by_text(f"已恢复 {UPLOAD_NAME}").wait_for(timeout=60_000)
     assert city_financing(data) == pytest.approx(before)
     assert not (data / "extracts" / UPLOAD_NAME).exists()
