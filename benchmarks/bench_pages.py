@@ -40,10 +40,10 @@ from tests.e2e.conftest import (  # noqa: E402
 )
 
 PAGES = {
-    "overview": ("pages/overview.py", "/", ".kc-value", 0),
-    "kpi": ("pages/kpi.py", "/kpi", None, 2),
-    "districts": ("pages/districts.py", "/districts?scope=xihaian", None, 3),
-    "data": ("pages/data_status.py", "/data", ".kt", 0),
+    "overview": ("app_pages/overview.py", "/", ".kc-value", 0),
+    "kpi": ("app_pages/kpi.py", "/kpi", None, 2),
+    "districts": ("app_pages/districts.py", "/districts?scope=xihaian", None, 3),
+    "data": ("app_pages/data_status.py", "/data", ".kt", 0),
 }
 CHARTS = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
 APP_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -63,7 +63,7 @@ def summary(samples: list[float]) -> dict[str, float]:
 def bench_server(runs: int) -> dict[str, dict[str, object]]:
     from streamlit.testing.v1 import AppTest
 
-    from pages import _ui
+    from app_pages import _ui
 
     _ui.engine_for.clear()  # cold: a new engine
     results: dict[str, dict[str, object]] = {}
@@ -71,7 +71,7 @@ def bench_server(runs: int) -> dict[str, dict[str, object]]:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
         start = time.perf_counter()
         at.run()
-        if script != "pages/overview.py":
+        if script != "app_pages/overview.py":
             at.switch_page(script)
             start = time.perf_counter()
             at.run()

@@ -67,9 +67,9 @@ from loopback import free_port, healthy, main_config, render_site
 ROOT = Path(__file__).resolve().parents[1]
 BASE_PATH = "kpi"  # the deployment serves the dashboard at /kpi/ (deploy/)
 
-# The sidebar's widgets by their session-state key (pages/_ui.py WIDGET_KEYS).
+# The sidebar's widgets by their session-state key (app_pages/_ui.py WIDGET_KEYS).
 FILTER_KEYS = {"year": "w_year", "month": "w_month", "scope": "w_scope", "kpi": "w_kpi"}
-# The pages a viewer moves between, by their URL path (pages/_ui.py build_pages).
+# The pages a viewer moves between, by their URL path (app_pages/_ui.py build_pages).
 PAGES = ("", "kpi", "districts", "data")
 PAGE_NAMES = {"": "overview", "kpi": "kpi", "districts": "districts", "data": "data"}
 # What a viewer does next, with its weight (a KPI change only happens on the KPI page).

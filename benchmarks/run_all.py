@@ -67,11 +67,17 @@ def load_average() -> list[float]:
 
 
 def git_commit() -> str:
-    """The checked-out commit (``BENCH_COMMIT`` when measuring an exported snapshot)."""
-    found = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    )
-    return os.environ.get("BENCH_COMMIT") or (found.stdout.strip() if found.returncode == 0 else "")
+    """The checked-out commit (``BENCH_COMMIT`` when measuring an exported snapshot); empty
+    when there is none to be had (not a git checkout, or no git on the machine)."""
+    if os.environ.get("BENCH_COMMIT"):
+        return os.environ["BENCH_COMMIT"]
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        )
+    except OSError:  # git is not installed
+        return ""
+    return found.stdout.strip() if found.returncode == 0 else ""
 
 
 def uptime_line() -> str:

@@ -47,8 +47,8 @@ _ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     "admin": frozenset(Action),
 }
 
-# The action each page of the navigation needs (keys as in pages/_ui.build_pages and
-# pages/_staff.staff_pages).  A page missing here is refused: new pages must be listed.
+# The action each page of the navigation needs (keys as in app_pages/_ui.build_pages and
+# app_pages/_staff.staff_pages).  A page missing here is refused: new pages must be listed.
 PAGE_ACTIONS: dict[str, Action] = {
     "overview": Action.VIEW,
     "kpi": Action.VIEW,
@@ -77,6 +77,15 @@ class User:
 
 
 LOCAL_USER = User(name="local", role="admin", display_name="本地用户")
+
+
+def actor(user: User | None) -> str:
+    """How a history entry names who did it: display name and login name (李娜（li.na）)."""
+    if user is None:
+        return "?"
+    if user.display_name and user.display_name != user.name:
+        return f"{user.display_name}（{user.name}）"
+    return user.name
 
 
 def allowed(user: User | None, action: Action) -> bool:

@@ -1,6 +1,6 @@
 """Sign-in for the intranet link: the auth config, the users file, password hashes,
 failed-login limits, session tokens and the trusted proxy header.  No Streamlit here;
-``pages/_staff.py`` reads the request and calls these functions.
+``app_pages/_staff.py`` reads the request and calls these functions.
 
 Modes (``mode`` in the TOML file named by ``CAMPAIGN_AUTH``; no variable = ``local``):
 
@@ -219,7 +219,7 @@ def parse_config(raw: Mapping[str, object], source: Path) -> AuthConfig:
         if len(config.secret) < MIN_SECRET_BYTES:
             raise AuthConfigError(
                 f'{source}: mode = "users" needs secret or secret_file of at least '
-                f"{MIN_SECRET_BYTES} bytes (python -m campaign users secret makes one)"
+                f"{MIN_SECRET_BYTES} bytes (campaign users secret makes one)"
             )
     if mode == "header" and not config.trusted_proxies:
         raise AuthConfigError(f'{source}: mode = "header" needs trusted_proxies')
@@ -398,7 +398,7 @@ def _toml_string(value: str) -> str:
 def users_toml(users: Iterable[UserRecord]) -> str:
     """The users file's text for ``users`` (sorted by name)."""
     lines = [
-        "# 攻势看板 users: argon2id hashes only (python -m campaign users add NAME --role ROLE).",
+        "# 攻势看板 users: argon2id hashes only (campaign users add NAME --role ROLE).",
         "",
     ]
     for record in sorted(users, key=lambda r: r.name):

@@ -1,11 +1,11 @@
-"""`python -m campaign users ...`: the users file from the command line.
+"""`campaign users ...`: the users file from the command line.
 
-    python -m campaign users add NAME --role viewer [--district 城阳区] [--display-name 张三]
-    python -m campaign users list | remove NAME | secret
-    python -m campaign users unlock NAME [--address ADDR]
+    campaign users add NAME --role viewer [--district 城阳区] [--display-name 张三]
+    campaign users list | remove NAME | secret
+    campaign users unlock NAME [--address ADDR]
 
 ``add`` prompts for the password twice on a terminal; from a script it reads one line from
-standard input (``echo "$PW" | python -m campaign users add ...``).  The users file is
+standard input (``echo "$PW" | campaign users add ...``).  The users file is
 ``--users-file``, else the ``users_file`` of the config named by ``CAMPAIGN_AUTH``.
 """
 

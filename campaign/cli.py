@@ -1,4 +1,4 @@
-"""`python -m campaign ...`: the command line of the engine.
+"""`campaign ...` (also `python -m campaign ...`): the command line of the engine.
 
 Exit codes: 0 success, 1 the data or a query has errors, 2 a usage error.  For `validate`,
 0 means every row that carries data was loaded (see :mod:`campaign.outcomes`); 1 that a
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from campaign import auth_commands
+from campaign import auth_commands, locations
 from campaign.brief import commands as brief_commands
 from campaign.formatting import format_datetime
 from campaign.i18n import t
@@ -31,7 +31,7 @@ REPORT_ISSUES_PER_FILE = 50
 
 
 def _validate(args: argparse.Namespace) -> int:
-    data_dir = Path(args.data)
+    data_dir = locations.data_dir(args.data)
     lang = args.lang
     if not extract_paths(data_dir):
         print(t("validation.no_extracts", lang, path=data_dir / "extracts"), file=sys.stderr)
@@ -211,11 +211,11 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m campaign", description="攻势看板 engine")
+    parser = argparse.ArgumentParser(prog="campaign", description="攻势看板 engine")
     sub = parser.add_subparsers(dest="command", required=True)
 
     validate = sub.add_parser("validate", help="check the extracts of a data folder")
-    validate.add_argument("--data", default="data", help="data folder (default: data)")
+    validate.add_argument("--data", help="data folder (default: $CAMPAIGN_DATA, else ./data)")
     validate.add_argument("--json", action="store_true", help="print one JSON object")
     validate.add_argument("--lang", choices=("zh", "en"), default="zh")
     validate.set_defaults(handler=_validate)

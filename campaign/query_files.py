@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import shutil
@@ -32,6 +33,7 @@ from campaign.kpi.database import DatabaseFile
 from campaign.model import DOMAINS, Filters, KpiError, KpiResult
 
 HISTORY = ".history"
+HISTORY_LOG = "log.jsonl"  # in each KPI's history folder: what replaced a version, and who
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 _lock = threading.Lock()
 
@@ -49,8 +51,10 @@ class QueryFileError(Exception):
 class QueryVersion:
     id: str
     kpi_id: str
-    saved_at: datetime
+    saved_at: datetime  # when it was replaced
     text: str
+    action: str = "save"  # what replaced it: "save" or "rollback"
+    by: str | None = None  # who did that (access.actor); None for versions older than the log
 
 
 @dataclass(frozen=True)
@@ -223,14 +227,21 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def save_query(queries_dir: Path, kpi_id: str, text: str) -> Path:
-    """Write the KPI's file atomically; the version it replaces goes to the history."""
+def save_query(
+    queries_dir: Path, kpi_id: str, text: str, *, by: str | None = None, action: str = "save"
+) -> Path:
+    """Write the KPI's file atomically; the version it replaces goes to the history, and
+    its log (``log.jsonl``) says what replaced it and who (``by``)."""
     path = query_path(queries_dir, kpi_id)
     with _lock:
         if path.exists():
             folder = Path(queries_dir) / HISTORY / kpi_id
             folder.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, folder / f"{_stamp()}.sql")
+            stamp = _stamp()
+            shutil.copy2(path, folder / f"{stamp}.sql")
+            with (folder / HISTORY_LOG).open("a", encoding="utf-8") as log:
+                entry = {"id": stamp, "action": action, "by": by}
+                log.write(json.dumps(entry, ensure_ascii=False) + "\n")
         _atomic_write(path, text if text.endswith("\n") else text + "\n")
     return path
 
@@ -240,19 +251,31 @@ def query_versions(queries_dir: Path, kpi_id: str) -> list[QueryVersion]:
     folder = Path(queries_dir) / HISTORY / check_id(kpi_id)
     if not folder.is_dir():
         return []
+    logged: dict[str, tuple[str, str | None]] = {}
+    log = folder / HISTORY_LOG
+    if log.exists():
+        for line in log.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            logged[entry["id"]] = (entry["action"], entry.get("by"))
     found = []
     for path in folder.glob("*.sql"):
         saved = datetime.strptime(path.stem, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-        found.append(QueryVersion(path.name, kpi_id, saved, path.read_text(encoding="utf-8")))
+        action, by = logged.get(path.stem, ("save", None))
+        text = path.read_text(encoding="utf-8")
+        found.append(QueryVersion(path.name, kpi_id, saved, text, action=action, by=by))
     return sorted(found, key=lambda v: v.id, reverse=True)
 
 
-def rollback_query(queries_dir: Path, kpi_id: str, version_id: str) -> Path:
-    """Make a kept version current again (the current one is kept in turn)."""
+def rollback_query(
+    queries_dir: Path, kpi_id: str, version_id: str, *, by: str | None = None
+) -> Path:
+    """Make a kept version current again (the current one is kept in turn, logged with who
+    rolled back)."""
     source = Path(queries_dir) / HISTORY / check_id(kpi_id) / Path(version_id).name
     if not source.exists():
         raise QueryFileError("editor.no_such_version", version=version_id)
-    return save_query(queries_dir, kpi_id, source.read_text(encoding="utf-8"))
+    text = source.read_text(encoding="utf-8")
+    return save_query(queries_dir, kpi_id, text, by=by, action="rollback")
 
 
 def new_kpi_template(

@@ -80,7 +80,8 @@ class Version:
     name: str
     saved_at: datetime
     size: int | None  # None for "the file did not exist"
-    action: str
+    action: str  # what replaced this version: "upload" or "restore"
+    by: str | None = None  # who did that (access.actor); None in entries older than the field
 
 
 def safe_name(filename: str) -> str:
@@ -191,8 +192,9 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def _keep_current(data_dir: Path, name: str, action: str) -> None:
-    """Copy the current file (or the fact that there is none) into the history folder."""
+def _keep_current(data_dir: Path, name: str, action: str, by: str | None) -> None:
+    """Copy the current file (or the fact that there is none) into the history folder, and
+    log what replaces it, when (the version's id) and who."""
     folder = _history_folder(data_dir, name)
     folder.mkdir(parents=True, exist_ok=True)
     current = Path(data_dir) / "extracts" / name
@@ -203,7 +205,8 @@ def _keep_current(data_dir: Path, name: str, action: str) -> None:
         (folder / f"{stamp}.{_ABSENT}").touch()
     log = folder / "log.jsonl"
     with log.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps({"id": stamp, "action": action}, ensure_ascii=False) + "\n")
+        entry = {"id": stamp, "action": action, "by": by}
+        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
 def _put(data_dir: Path, name: str, content: bytes | None) -> None:
@@ -221,10 +224,12 @@ def _put(data_dir: Path, name: str, content: bytes | None) -> None:
     os.replace(tmp, target)
 
 
-def _swap_and_build(data_dir: Path, name: str, content: bytes | None, action: str) -> Dataset:
+def _swap_and_build(
+    data_dir: Path, name: str, content: bytes | None, action: str, by: str | None
+) -> Dataset:
     current = Path(data_dir) / "extracts" / name
     previous = current.read_bytes() if current.exists() else None
-    _keep_current(data_dir, name, action)
+    _keep_current(data_dir, name, action, by)
     _put(data_dir, name, content)
     dataset = load_dataset(data_dir)
     refusal: UploadRejected | None = None
@@ -244,13 +249,16 @@ def _swap_and_build(data_dir: Path, name: str, content: bytes | None, action: st
     return dataset
 
 
-def accept_upload(data_dir: Path, filename: str, content: bytes) -> Dataset:
-    """Add or replace ``extracts/<filename>`` and rebuild; the replaced file is kept."""
+def accept_upload(
+    data_dir: Path, filename: str, content: bytes, *, by: str | None = None
+) -> Dataset:
+    """Add or replace ``extracts/<filename>`` and rebuild; the replaced file is kept, with
+    who uploaded (``by``) in the history's log."""
     name = safe_name(filename)
     _check_size(content)
     with data_folder_lock(data_dir):
         _check_not_a_copy(Path(data_dir), name, content)
-        return _swap_and_build(Path(data_dir), name, content, "upload")
+        return _swap_and_build(Path(data_dir), name, content, "upload", by)
 
 
 def versions(data_dir: Path, name: str) -> list[Version]:
@@ -258,12 +266,12 @@ def versions(data_dir: Path, name: str) -> list[Version]:
     folder = _history_folder(data_dir, name)
     if not folder.is_dir():
         return []
-    actions: dict[str, str] = {}
+    actions: dict[str, tuple[str, str | None]] = {}
     log = folder / "log.jsonl"
     if log.exists():
         for line in log.read_text(encoding="utf-8").splitlines():
             entry = json.loads(line)
-            actions[entry["id"]] = entry["action"]
+            actions[entry["id"]] = (entry["action"], entry.get("by"))
     found = []
     for path in folder.iterdir():
         if path.name == "log.jsonl":
@@ -276,7 +284,8 @@ def versions(data_dir: Path, name: str) -> list[Version]:
                 name=name,
                 saved_at=datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC),
                 size=None if absent else path.stat().st_size,
-                action=actions.get(stamp, "upload"),
+                action=actions.get(stamp, ("upload", None))[0],
+                by=actions.get(stamp, ("upload", None))[1],
             )
         )
     return sorted(found, key=lambda v: v.id, reverse=True)
@@ -287,12 +296,15 @@ def files_with_history(data_dir: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
 
 
-def restore_version(data_dir: Path, name: str, version_id: str) -> Dataset:
-    """Put a kept version back (the current file is kept too, so this can be undone)."""
+def restore_version(
+    data_dir: Path, name: str, version_id: str, *, by: str | None = None
+) -> Dataset:
+    """Put a kept version back (the current file is kept too, so this can be undone), with
+    who restored it (``by``) in the history's log."""
     name = safe_name(name)
     source = _history_folder(data_dir, name) / Path(version_id).name
     if not source.exists():
         raise UploadRejected("upload.no_such_version", version=version_id)
     content = None if source.suffix == f".{_ABSENT}" else source.read_bytes()
     with data_folder_lock(data_dir):
-        return _swap_and_build(Path(data_dir), name, content, "restore")
+        return _swap_and_build(Path(data_dir), name, content, "restore", by)

@@ -172,4 +172,6 @@ def version_label(version: Version, lang: str = "zh") -> str:
         else t("bench.upload.size", lang, size=format_number(version.size))
     )
     action = t(f"bench.upload.action_{version.action}", lang)
-    return f"{format_datetime(version.saved_at.astimezone(CHINA_TIME), lang)} · {action} · {size}"
+    when = format_datetime(version.saved_at.astimezone(CHINA_TIME), lang)
+    by = f" · {t('bench.by', lang, who=version.by)}" if version.by else ""
+    return f"{when} · {action}{by} · {size}"

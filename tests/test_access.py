@@ -14,6 +14,7 @@ import pytest
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
+from app_pages import _staff, _ui
 from campaign import auth
 from campaign.access import (
     LOCAL_USER,
@@ -28,7 +29,6 @@ from campaign.access import (
     scopes_for,
 )
 from campaign.contracts import DISTRICTS
-from pages import _staff, _ui
 
 EVERY_PAGE = tuple(PAGE_ACTIONS)
 READER_PAGES = ("overview", "kpi", "districts", "data", "present")
@@ -133,18 +133,23 @@ def test_a_viewer_is_not_offered_the_lab_or_uploads_and_cannot_open_them_by_addr
     assert nav_pages(at) == READER_PAGES
     # /lab and /upload are not pages of a viewer's app: there is nothing to switch to
     # (in a browser the address opens the overview: tests/e2e/test_nginx.py).
-    for script in ("pages/lab.py", "pages/upload.py"):
+    for script in ("app_pages/lab.py", "app_pages/upload.py"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(script)
 
 
 def test_the_staff_pages_refuse_a_viewer_by_themselves(monkeypatch):
     """Even where Streamlit runs a page the navigation did not offer (a fresh server runs a
-    pages/ script for its first request), the page's own role check refuses."""
+    app_pages/ script for its first request), the page's own role check refuses."""
     staff_pages = _staff.staff_pages
     monkeypatch.setattr(_staff, "allowed_pages", lambda pages, lang: {**pages, **staff_pages(lang)})
     at = run_app(User("v", "viewer"))
-    for script in ("pages/lab.py", "pages/upload.py", "pages/kpi_edit.py", "pages/users.py"):
+    for script in (
+        "app_pages/lab.py",
+        "app_pages/upload.py",
+        "app_pages/kpi_edit.py",
+        "app_pages/users.py",
+    ):
         at.switch_page(script).run()
         assert "您的角色无权使用此页面。" in texts(at.error), script
         assert not at.text_area and not at.get("file_uploader") and not at.text_input, script
@@ -212,7 +217,7 @@ def test_a_district_viewer_signs_in_to_their_pages_and_an_expired_session_signs_
 
 def test_an_admin_adds_a_user_on_the_users_page_with_a_hashed_password(users_mode):
     at = sign_in(run_app(), "sun", "sun password")
-    at.switch_page("pages/users.py").run()
+    at.switch_page("app_pages/users.py").run()
     at.text_input(key="users_name").input("zhou")
     at.selectbox(key="users_role").select("steward")
     at.selectbox(key="users_district").select("胶州市")

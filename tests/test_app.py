@@ -14,16 +14,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages import _ui
 from campaign.kpi import KpiEngine
 from campaign.model import Filters
-from pages import _ui
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {
-    "pages/overview.py": ("总览", "Overview"),
-    "pages/kpi.py": ("指标详情", "KPI detail"),
-    "pages/districts.py": ("区市对比", "Districts"),
-    "pages/data_status.py": ("数据状态", "Data status"),
+    "app_pages/overview.py": ("总览", "Overview"),
+    "app_pages/kpi.py": ("指标详情", "KPI detail"),
+    "app_pages/districts.py": ("区市对比", "Districts"),
+    "app_pages/data_status.py": ("数据状态", "Data status"),
 }
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -52,7 +52,7 @@ def open_app(query: dict[str, str] | None = None, page: str | None = None) -> Ap
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.query_params.update(query or {})
     at.run()
-    if page and page != "pages/overview.py":
+    if page and page != "app_pages/overview.py":
         at.switch_page(page).run()
     return at
 
@@ -183,7 +183,7 @@ def test_widget_changes_change_what_the_engine_is_asked(recording_engine):
     # Another year keeps the month where it exists: June 2021.
     assert last_asked(at, "scorecard")[1] == Filters(2021, date(2021, 6, 30), "市南区")
 
-    at.switch_page("pages/kpi.py").run()
+    at.switch_page("app_pages/kpi.py").run()
     kpi_id = context(at).definitions[2].id
     at.selectbox(key="w_kpi").select(kpi_id).run()
     assert last_asked(at, "monthly") == (
@@ -193,7 +193,7 @@ def test_widget_changes_change_what_the_engine_is_asked(recording_engine):
     )
     assert at.query_params["kpi"] == kpi_id
 
-    at.switch_page("pages/districts.py").run()
+    at.switch_page("app_pages/districts.py").run()
     assert last_asked(at, "ranking")[1].as_of == date(2021, 6, 30)
 
     at.button_group(key="w_lang").set_value("en").run()
@@ -214,7 +214,7 @@ def test_a_deep_link_sets_every_filter_and_the_kpi():
     assert at.selectbox(key="w_month").value == 12
     assert at.selectbox(key="w_scope").value == "即墨区"
     assert at.button_group(key="w_lang").value == "en"
-    at.switch_page("pages/kpi.py").run()
+    at.switch_page("app_pages/kpi.py").run()
     assert_clean(at)
     assert at.selectbox(key="w_kpi").value == "orders_amount"
     assert at.query_params == {
@@ -261,7 +261,7 @@ def test_a_broken_query_shows_an_error_card_naming_the_file(tmp_path, monkeypatc
     assert len(cards) == 1 and "orders_amount.sql" in cards[0]
     # Every other KPI still has its card.
     assert len(at.get("page_link")) == len(context(at).definitions) - 1
-    at.switch_page("pages/kpi.py").run()
+    at.switch_page("app_pages/kpi.py").run()
     at.selectbox(key="w_kpi").select("orders_amount").run()
     assert not at.exception
     assert any("orders_amount.sql" in node.proto.body for node in at.get("html"))
@@ -291,7 +291,7 @@ def test_excluded_rows_are_warned_about_and_listed_with_file_and_line(small_data
     at = open_app()
     assert_clean(at)
     assert "有 2 行数据未通过校验，已从统计中剔除。" in [w.value for w in at.warning]
-    at.switch_page("pages/data_status.py").run()
+    at.switch_page("app_pages/data_status.py").run()
     assert_clean(at)
     issues = at.dataframe[0].value
     assert list(issues.columns) == ["文件", "行", "列", "值", "原因"]
@@ -305,7 +305,7 @@ def test_pages_explain_missing_data_instead_of_failing(small_data, page, lang):
     # Only one financing file: most KPIs and districts have nothing for the filters.
     at = open_app({"lang": lang, "scope": "laixi"}, page)
     assert_clean(at)
-    if page == "pages/kpi.py":
+    if page == "app_pages/kpi.py":
         at.selectbox(key="w_kpi").select("talent_high_skill").run()
         assert_clean(at)
         assert at.info, "an explanation instead of an empty chart"

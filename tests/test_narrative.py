@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Expander
 
+from app_pages import _ui
 from campaign.access import User
 from campaign.formatting import (
     format_date,
@@ -42,7 +43,6 @@ from campaign.narrative.draft import chinese_number
 from campaign.narrative.templates import PLACEHOLDERS, SHIPPED_TEMPLATES
 from campaign.notes import NotesStore
 from campaign.views import scope_label
-from pages import _ui
 
 pytestmark = pytest.mark.xdist_group("narrative")
 

@@ -38,7 +38,7 @@ def test_a_missing_targets_csv_is_a_warning_on_the_data_status_page(tmp_path, mo
     (data / "extracts").symlink_to(ROOT / "data" / "extracts", target_is_directory=True)
     monkeypatch.setenv("CAMPAIGN_DATA", str(data))
     monkeypatch.delenv("CAMPAIGN_QUERIES", raising=False)
-    at = open_page("pages/data_status.py")
+    at = open_page("app_pages/data_status.py")
     expected = f"targets.csv：找不到目标表 {data / 'targets.csv'}"
     assert any(w.value.startswith(expected) for w in at.warning), [w.value for w in at.warning]
 
@@ -52,7 +52,7 @@ def test_a_kpi_description_with_a_link_reaches_the_page_escaped(tmp_path, monkey
     path.write_text(text, encoding="utf-8")
     monkeypatch.delenv("CAMPAIGN_DATA", raising=False)
     monkeypatch.setenv("CAMPAIGN_QUERIES", str(queries))
-    at = open_page("pages/kpi.py")
+    at = open_page("app_pages/kpi.py")
     at.selectbox(key="w_kpi").select("chambers_new").run()
     assert not at.exception
     (definition,) = [m.value for m in at.markdown if "**说明**" in m.value]
@@ -65,8 +65,8 @@ def test_a_district_viewer_is_offered_the_note_form_for_their_own_district_only(
 ):
     from argon2 import PasswordHasher
 
+    from app_pages import _ui
     from campaign import auth
-    from pages import _ui
 
     hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     auth.save_users(
@@ -86,7 +86,7 @@ def test_a_district_viewer_is_offered_the_note_form_for_their_own_district_only(
     at.text_input(key="auth_name").input("qian")
     at.text_input(key="auth_password").input("qian password")
     at.button[0].click().run()
-    at.switch_page("pages/kpi.py").run()
+    at.switch_page("app_pages/kpi.py").run()
     assert not at.exception
     assert at.session_state[_ui.CONTEXT_KEY].filters.district is None  # 全市
     assert not at.text_area  # no add or edit form for the city's notes

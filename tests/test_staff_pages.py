@@ -43,7 +43,7 @@ def open_page(page: str, lang: str = "zh") -> AppTest:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_lab_runs_a_query_and_shows_rows_chart_and_download(queries_copy, lang):
-    at = open_page("pages/lab.py", lang)
+    at = open_page("app_pages/lab.py", lang)
     at.text_area(key="lab_sql").input(
         "SELECT district, sum(amount_wan) AS total FROM financing GROUP BY 1 ORDER BY 2 DESC"
     )
@@ -58,7 +58,7 @@ def test_the_lab_runs_a_query_and_shows_rows_chart_and_download(queries_copy, la
 
 
 def test_the_lab_refuses_a_write_with_a_message_not_a_traceback(queries_copy):
-    at = open_page("pages/lab.py")
+    at = open_page("app_pages/lab.py")
     at.text_area(key="lab_sql").input("COPY financing TO '/tmp/leak.csv'")
     at.button[0].click().run()
     assert not at.exception
@@ -66,7 +66,7 @@ def test_the_lab_refuses_a_write_with_a_message_not_a_traceback(queries_copy):
 
 
 def test_the_lab_names_line_and_column_of_an_error(queries_copy):
-    at = open_page("pages/lab.py", "en")
+    at = open_page("app_pages/lab.py", "en")
     at.text_area(key="lab_sql").input("SELECT\n  nope\nFROM financing")
     at.button[0].click().run()
     (error,) = at.error
@@ -74,7 +74,7 @@ def test_the_lab_names_line_and_column_of_an_error(queries_copy):
 
 
 def test_editing_a_kpi_previews_the_draft_beside_the_current_numbers(queries_copy):
-    at = open_page("pages/kpi_edit.py")
+    at = open_page("app_pages/kpi_edit.py")
     kpi_id = at.session_state["w_kpi"]
     draft_key = f"draft_{kpi_id}"
     text = at.text_area(key=draft_key).value
@@ -94,7 +94,7 @@ def test_editing_a_kpi_previews_the_draft_beside_the_current_numbers(queries_cop
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_upload_page_explains_itself(queries_copy, lang):
-    at = open_page("pages/upload.py", lang)
+    at = open_page("app_pages/upload.py", lang)
     assert not at.error
     caption = " ".join(c.value for c in at.caption)
     assert ("CSV" in caption) and (("MB" in caption) or ("兆" in caption))

@@ -172,7 +172,7 @@ def apptest_main():
 
 
 @pytest.mark.xdist_group("apptest")
-@pytest.mark.parametrize("page", ["pages/data_status.py", "pages/upload.py"])
+@pytest.mark.parametrize("page", ["app_pages/data_status.py", "app_pages/upload.py"])
 def test_the_data_status_and_upload_pages_offer_every_kinds_template(
     apptest_main, monkeypatch, page
 ):

@@ -21,6 +21,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from campaign import locations
 from campaign.brief import FontMissing, UnknownFormat, format_of, pack_bytes
 from campaign.i18n import t
 
@@ -30,8 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     brief = subparsers.add_parser(
         "brief", help="the meeting pack (会议材料) as .pdf, .xlsx, .pptx or .docx"
     )
-    brief.add_argument("--data", default="data", help="data folder (default: data)")
-    brief.add_argument("--queries", default="queries", help="KPI queries (default: queries)")
+    brief.add_argument("--data", help="data folder (default: $CAMPAIGN_DATA, else ./data)")
+    brief.add_argument(
+        "--queries",
+        help=locations.QUERIES_HELP,
+    )
     brief.add_argument("--year", type=int, help="year (default: the as-of date's)")
     brief.add_argument(
         "--as-of",
@@ -72,13 +76,11 @@ def run_brief(args: argparse.Namespace) -> int:
     except UnknownFormat:
         print(t("brief.error.suffix", lang, name=out.name), file=sys.stderr)
         return 2
-    data, queries = Path(args.data), Path(args.queries)
-    if not data.is_dir():
-        print(t("kpi.cli.no_data_dir", lang, path=data), file=sys.stderr)
+    found = locations.folders(args.data, args.queries, lang)
+    if isinstance(found, str):
+        print(found, file=sys.stderr)
         return 2
-    if not queries.is_dir():
-        print(t("kpi.cli.no_queries_dir", lang, path=queries), file=sys.stderr)
-        return 2
+    data, queries = found
     from campaign.brief.content import build_pack
     from campaign.kpi.engine import KpiEngine
     from campaign.narrative.templates import TemplateError

@@ -17,10 +17,10 @@ import sys
 import unicodedata
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
+from campaign import locations
 from campaign.formatting import kpi_figures, not_reported_notice
 from campaign.i18n import t
 from campaign.kpi.engine import KpiEngine, previous_month_end
@@ -71,8 +71,11 @@ def _piped(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.N
 
 
 def _common(parser: argparse.ArgumentParser, filters: bool) -> None:
-    parser.add_argument("--data", default="data", help="data folder (default: data)")
-    parser.add_argument("--queries", default="queries", help="KPI queries (default: queries)")
+    parser.add_argument("--data", help="data folder (default: $CAMPAIGN_DATA, else ./data)")
+    parser.add_argument(
+        "--queries",
+        help=locations.QUERIES_HELP,
+    )
     if filters:
         parser.add_argument("--year", type=int, help="year (default: the as-of date's)")
         parser.add_argument(
@@ -89,14 +92,11 @@ def _common(parser: argparse.ArgumentParser, filters: bool) -> None:
 
 
 def _engine(args: argparse.Namespace) -> KpiEngine | int:
-    data, queries = Path(args.data), Path(args.queries)
-    if not data.is_dir():
-        print(t("kpi.cli.no_data_dir", args.lang, path=data), file=sys.stderr)
+    found = locations.folders(args.data, args.queries, args.lang)
+    if isinstance(found, str):
+        print(found, file=sys.stderr)
         return 2
-    if not queries.is_dir():
-        print(t("kpi.cli.no_queries_dir", args.lang, path=queries), file=sys.stderr)
-        return 2
-    return KpiEngine(data, queries)
+    return KpiEngine(*found)
 
 
 def _filters(engine: KpiEngine, args: argparse.Namespace) -> Filters | int:

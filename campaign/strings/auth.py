@@ -106,4 +106,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The password needs at least 8 characters.",
     },
     "auth.users.invalid": {"zh": "无法保存：{reason}", "en": "Cannot save: {reason}"},
+    "auth.users.remove_confirm": {
+        "zh": "删除用户 **{name}**？删除后该用户不能再登录（可以重新添加）。",
+        "en": "Remove user **{name}**? They can no longer sign in (they can be added again).",
+    },
 }

@@ -144,4 +144,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "bench.upload.size": {"zh": "{size} 字节", "en": "{size} bytes"},
     "bench.upload.action_upload": {"zh": "上传前", "en": "before an upload"},
     "bench.upload.action_restore": {"zh": "恢复前", "en": "before a restore"},
+    # Who did it (upload, restore, KPI save, rollback), shown in the histories.
+    "bench.by": {"zh": "操作人：{who}", "en": "by {who}"},
+    "bench.upload.restore_confirm": {
+        "zh": "用 {version} 的版本替换 **{name}** 的当前文件，并重建数据？"
+        "当前文件会保留在历史中，可以再恢复。",
+        "en": "Replace the current **{name}** with the version of {version} and rebuild the"
+        " data? The current file is kept in the history and can be restored.",
+    },
+    "bench.edit.action_save": {"zh": "被保存替换", "en": "replaced by a save"},
+    "bench.edit.action_rollback": {"zh": "被恢复替换", "en": "replaced by a rollback"},
+    "bench.edit.rollback_confirm": {
+        "zh": "把指标 **{kpi}** 的 SQL 恢复为 {when} 保存前的版本？全市和各区市的数字会随之改变；"
+        "当前版本会保留在历史中。",
+        "en": "Restore the SQL of KPI **{kpi}** to the version replaced on {when}? The city's"
+        " and every district's figures change with it; the current version is kept in the"
+        " history.",
+    },
 }

@@ -37,8 +37,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "kpi.cli.warning": {"zh": "注意 {where}  {message}", "en": "note {where}  {message}"},
     "kpi.cli.usage_error": {"zh": "参数错误：{message}", "en": "usage error: {message}"},
     "kpi.cli.no_data_dir": {
-        "zh": "找不到数据文件夹 {path}",
-        "en": "data folder {path} not found",
+        "zh": "找不到数据文件夹 {path}：用 --data 文件夹 指定，或设置环境变量 CAMPAIGN_DATA"
+        "（示例数据：campaign sample --out data）",
+        "en": "data folder {path} not found: name one with --data DIR or set CAMPAIGN_DATA"
+        " (sample data: campaign sample --out data)",
     },
     "kpi.cli.no_queries_dir": {
         "zh": "找不到指标查询文件夹 {path}",

@@ -342,4 +342,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This part cannot be shown; please contact the data maintainers.",
     },
     "ui.error.details": {"zh": "技术细节", "en": "Technical details"},
+    # Confirmation before a destructive one-click action (app_pages/_staff.confirm).
+    "ui.confirm.title": {"zh": "请确认", "en": "Please confirm"},
+    "ui.confirm.cancel": {"zh": "取消", "en": "Cancel"},
 }

@@ -47,11 +47,8 @@ def test_upload_accept_valid_rows_then_roll_back(upload_server, page, tmp_path, 
     upload = tmp_path / UPLOAD_NAME
     upload.write_bytes((HEADER + "\r\n" + "\r\n".join(rows) + "\r\n").encode("gb18030"))
 
-    # The first request to a fresh server runs a deep-linked page in Streamlit's old
-    # multipage mode (see pages/_ui.context), whose widget state the next run drops; open
-    # the app once first, as the meeting-room machine or any earlier visitor would have.
-    page.goto(url)
-    page.get_by_text("数据截至").first.wait_for(timeout=60_000)
+    # A deep link straight to the upload page (dashboard.py runs first even on a fresh
+    # server: tests/test_streamlit_contract.py).
     page.goto(f"{url}/upload")
     page.get_by_text("选择文件").first.wait_for()
     page.locator('input[type="file"]').set_input_files(str(upload))
@@ -71,6 +68,14 @@ def test_upload_accept_valid_rows_then_roll_back(upload_server, page, tmp_path, 
 
     page.get_by_text("恢复此版本").wait_for()
     page.get_by_role("button", name="恢复此版本").click()
+    # A restore asks first, in a dialog; nothing changes until it is confirmed.
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("请确认").wait_for(timeout=30_000)
+    # It names the version, with who replaced it (local mode: the local user).
+    dialog.get_by_text("操作人：本地用户（local）").wait_for()
+    assert (data / "extracts" / UPLOAD_NAME).exists()
+    page.screenshot(path=str(screenshots / "upload-restore-confirm-zh.png"))
+    dialog.get_by_role("button", name="恢复此版本").click()
     page.get_by_text(f"已恢复 {UPLOAD_NAME}").wait_for(timeout=60_000)
     assert city_financing(data) == pytest.approx(before)
     assert not (data / "extracts" / UPLOAD_NAME).exists()

@@ -2,7 +2,7 @@
 user badge, the pages and districts a user is offered, and the one role check.
 
 Every guarded page and action calls :func:`require` / :func:`may`; the rules themselves are
-in :mod:`campaign.access`, the sign-in logic in :mod:`campaign.auth`.  ``pages/_ui.frame``
+in :mod:`campaign.access`, the sign-in logic in :mod:`campaign.auth`.  ``app_pages/_ui.frame``
 calls :func:`gate` before anything is computed or drawn, :func:`allowed_pages` when it
 declares the navigation, :func:`limit_view` after reading the view, :func:`scopes` for the
 scope selector and :func:`badge` at the end of the sidebar.
@@ -15,6 +15,7 @@ import logging
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,7 @@ from campaign.i18n import normalise_language, t
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from pages._ui import PageContext
+    from app_pages._ui import PageContext
 
 log = logging.getLogger("campaign.auth")
 
@@ -165,7 +166,7 @@ def gate(lang: str | None = None) -> User:
 
 
 def _language() -> str:
-    from pages import _ui
+    from app_pages import _ui
 
     view: View | None = st.session_state.get(_ui.VIEW_KEY)
     if view is not None:
@@ -184,7 +185,7 @@ def _header_user(config: auth.AuthConfig, lang: str) -> User:
 
 
 def _oidc_user(config: auth.AuthConfig, lang: str) -> User:
-    from pages import _login
+    from app_pages import _login
 
     try:
         return auth.oidc_user(config, st.user.to_dict())
@@ -207,7 +208,7 @@ def _oidc_user(config: auth.AuthConfig, lang: str) -> User:
 
 
 def _users_file_user(config: auth.AuthConfig, lang: str) -> User:
-    from pages import _login
+    from app_pages import _login
 
     state = st.session_state
     keeper = guard(config)
@@ -288,8 +289,8 @@ def sign_out() -> None:
 
 def _hidden_navigation(lang: str) -> None:
     """Declare every page, hidden, so the address the user asked for survives the login
-    (and Streamlit does not list the pages/ folder by itself)."""
-    from pages import _ui
+    (and Streamlit does not list the app_pages/ folder by itself)."""
+    from app_pages import _ui
 
     pages = {**_ui.build_pages(lang), **staff_pages(lang)}
     st.navigation(list(pages.values()), position="hidden")
@@ -297,7 +298,7 @@ def _hidden_navigation(lang: str) -> None:
 
 def _closed(lang: str, key: str, signed_in: bool = False, **params: object) -> None:
     """A refusal instead of the app: a message, no navigation, nothing else; stops."""
-    from pages import _login
+    from app_pages import _login
 
     _hidden_navigation(lang)
     _login.refusal_screen(lang, key, signed_in=signed_in, **params)
@@ -311,25 +312,25 @@ def staff_pages(lang: str) -> dict[str, st.Page]:
     """The staff pages, keyed as in :data:`campaign.access.PAGE_ACTIONS`."""
     return {
         "lab": st.Page(
-            "pages/lab.py",
+            "app_pages/lab.py",
             title=t("bench.page.lab", lang),
             icon=":material/terminal:",
             url_path="lab",
         ),
         "edit": st.Page(
-            "pages/kpi_edit.py",
+            "app_pages/kpi_edit.py",
             title=t("bench.page.edit", lang),
             icon=":material/edit_note:",
             url_path="edit",
         ),
         "upload": st.Page(
-            "pages/upload.py",
+            "app_pages/upload.py",
             title=t("bench.page.upload", lang),
             icon=":material/upload_file:",
             url_path="upload",
         ),
         "users": st.Page(
-            "pages/users.py",
+            "app_pages/users.py",
             title=t("auth.page.users", lang),
             icon=":material/group:",
             url_path="users",
@@ -351,7 +352,7 @@ def scopes(districts: Sequence[str]) -> tuple[str, ...]:
 
 def limit_view(view: View, notices: list[Notice]) -> tuple[View, list[Notice]]:
     """The view with a scope the user may see; another district's becomes their own."""
-    from pages import _ui
+    from app_pages import _ui
 
     scope = access.scope_for(current_user(), view.district)
     if scope == view.district:
@@ -415,3 +416,53 @@ def set_cookie(name: str, value: str, max_age: int) -> None:
 
 def clear_cookie(name: str) -> None:
     set_cookie(name, "", 0)
+
+
+# ---------------------------------------------------------------- confirmations
+
+
+def actor() -> str:
+    """Who is doing something now, as the histories record it (access.actor)."""
+    return access.actor(current_user())
+
+
+CONFIRM_KEY = "confirm_pending"  # the action whose confirmation dialog is open
+
+
+def ask_first(
+    ctx: PageContext,
+    action: str,
+    clicked: bool,
+    question: str,
+    confirm_label: str,
+    do: Callable[[], bool],
+) -> None:
+    """Confirm a destructive action in a dialog before ``do`` runs.
+
+    ``action`` names the action and its target (``remove_user:zhao``); ``clicked`` is its
+    button's value this run. The dialog opens on the click and stays open over reruns until
+    its confirm button (``do`` runs; when it returns True the page reruns, else its error
+    stays shown in the dialog), its cancel button or its close button.
+    """
+    state = st.session_state
+    if clicked:
+        state[CONFIRM_KEY] = action
+    if state.get(CONFIRM_KEY) != action:
+        return
+
+    def forget() -> None:
+        state.pop(CONFIRM_KEY, None)
+
+    @st.dialog(ctx.t("ui.confirm.title"), on_dismiss=forget)
+    def ask() -> None:
+        st.markdown(question)
+        yes, no = st.columns(2)
+        if yes.button(confirm_label, type="primary", key="confirm_yes", width="stretch"):
+            if do():
+                forget()
+                st.rerun()
+        if no.button(ctx.t("ui.confirm.cancel"), key="confirm_no", width="stretch"):
+            forget()
+            st.rerun()
+
+    ask()

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import streamlit as st
 
+from app_pages import _staff, _ui
 from campaign import auth, views
 from campaign.access import ROLES, Action
 from campaign.contracts import DISTRICTS
-from pages import _staff, _ui
 
 ctx = _ui.context()
 _staff.require(ctx, Action.MANAGE_USERS)
 config = _staff.auth_config() or auth.LOCAL_CONFIG
+log = logging.getLogger("campaign.auth")
 
 
 def role_label(role: str) -> str:
@@ -103,11 +106,23 @@ with right:
     _ui.heading(ctx.t("auth.users.remove"))
     if users:
         victim = st.selectbox(ctx.t("auth.users.col.name"), sorted(users), key="auth_remove")
-        if st.button(ctx.t("auth.users.remove_button"), icon=":material/person_remove:"):
-            me = _staff.current_user()
-            if me is not None and victim == me.name:
-                st.error(ctx.t("auth.users.not_self"), icon=":material/block:")
-            else:
-                auth.remove_user(users_file, victim)
-                st.toast(ctx.t("auth.users.removed", name=victim), icon=":material/check:")
-                st.rerun()
+        clicked = st.button(ctx.t("auth.users.remove_button"), icon=":material/person_remove:")
+        me = _staff.current_user()
+        if clicked and me is not None and victim == me.name:
+            st.error(ctx.t("auth.users.not_self"), icon=":material/block:")
+        else:
+
+            def remove(name: str = victim) -> bool:
+                auth.remove_user(users_file, name)
+                log.info("user %s removed by %s", name, _staff.actor())
+                st.toast(ctx.t("auth.users.removed", name=name), icon=":material/check:")
+                return True
+
+            _staff.ask_first(
+                ctx,
+                f"remove_user:{victim}",
+                clicked,
+                ctx.t("auth.users.remove_confirm", name=victim),
+                ctx.t("auth.users.remove_button"),
+                remove,
+            )

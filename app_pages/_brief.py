@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages._ui import PageContext
 from campaign.brief import FORMATS, FontMissing, build_pack, file_name, locate_cjk_font, pack_bytes
 from campaign.narrative.templates import TemplateError, load_templates, templates_path
-from pages._ui import PageContext
 
 FORMAT_KEY = "brief_format"
 

@@ -1,5 +1,5 @@
 """The screens shown instead of the app: the login form, the identity-provider button and
-refusals.  Called by the gate in ``pages/_staff.py``; the app's pages never run before it
+refusals.  Called by the gate in ``app_pages/_staff.py``; the app's pages never run before it
 has let the user in.
 
 (A helper module, hence the underscore: Streamlit never lists it as a page, and the
@@ -12,9 +12,9 @@ import math
 
 import streamlit as st
 
+from app_pages import _staff
 from campaign import auth
 from campaign.i18n import t
-from pages import _staff
 
 
 def _narrow() -> st.delta_generator.DeltaGenerator:

@@ -13,11 +13,11 @@ from datetime import date
 
 import streamlit as st
 
+from app_pages._ui import PageContext, heading
 from campaign import views
 from campaign.access import User, may_write_note
 from campaign.formatting import format_date, format_month
 from campaign.notes import Note, NoteError, NotesStore, month_key
-from pages._ui import PageContext, heading
 
 log = logging.getLogger("campaign.dashboard")
 # The name typed in the form, remembered for the session (local mode has no login).

@@ -22,6 +22,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app_pages import _staff
 from campaign import app_state, charts, views
 from campaign.app_state import Notice, View, ViewOptions
 from campaign.contracts import CITY
@@ -31,9 +32,11 @@ from campaign.kpi import KpiEngine
 from campaign.kpi.targets import load_targets
 from campaign.model import Filters, KpiDefinition, Scorecard
 from campaign.storage import BUILD_DIR_NAME, Dataset, last_reported
-from pages import _staff
 
 ROOT = Path(__file__).resolve().parent.parent
+# The browser tab's icon, shipped: a ``:material/...:`` favicon is fetched from a font host
+# on the internet, which the intranet cannot reach.
+FAVICON = Path(__file__).resolve().parent / "favicon.svg"
 log = logging.getLogger("campaign.dashboard")
 
 # Session keys: the view (the truth), what was last written to the URL, and the widgets.
@@ -112,21 +115,14 @@ class PageContext:
         return next((d for d in self.definitions if d.id == kpi_id), None)
 
 
-FRAME_DONE_KEY = "frame_done"
-
-
 def context() -> PageContext:
     """The context the frame prepared for this run (each page script starts with this).
 
-    Normally ``dashboard.py`` ran the frame and then this page. Streamlit has one exception:
-    because the page scripts live in ``pages/``, the first run of a freshly started server
-    treats that folder the old way and runs a requested page (say a deep link to ``/kpi``)
-    without ``dashboard.py``. The page then runs the frame itself, so the link still opens
-    with its sidebar, header and view.
+    ``dashboard.py`` runs the frame before every page. (The page scripts are in
+    ``app_pages/``, not ``pages/``: a ``pages/`` folder beside ``dashboard.py`` would make
+    Streamlit run a deep-linked page without ``dashboard.py`` on a fresh server's first run;
+    tests/test_streamlit_contract.py.)
     """
-    if not st.session_state.pop(FRAME_DONE_KEY, False):
-        frame()
-        st.session_state.pop(FRAME_DONE_KEY, None)
     return st.session_state[CONTEXT_KEY]
 
 
@@ -134,32 +130,32 @@ def build_pages(lang: str) -> dict[str, st.Page]:
     """The four pages, titled in the reader's language; the overview is the default."""
     return {
         "overview": st.Page(
-            "pages/overview.py",
+            "app_pages/overview.py",
             title=t("ui.page.overview", lang),
             icon=":material/dashboard:",
             url_path="overview",
             default=True,
         ),
         "kpi": st.Page(
-            "pages/kpi.py",
+            "app_pages/kpi.py",
             title=t("ui.page.kpi", lang),
             icon=":material/query_stats:",
             url_path="kpi",
         ),
         "districts": st.Page(
-            "pages/districts.py",
+            "app_pages/districts.py",
             title=t("ui.page.districts", lang),
             icon=":material/leaderboard:",
             url_path="districts",
         ),
         "data": st.Page(
-            "pages/data_status.py",
+            "app_pages/data_status.py",
             title=t("ui.page.data", lang),
             icon=":material/fact_check:",
             url_path="data",
         ),
         "present": st.Page(
-            "pages/present.py",
+            "app_pages/present.py",
             title=t("brief.present.page", lang),
             icon=":material/co_present:",
             url_path="present",
@@ -213,7 +209,7 @@ def frame() -> st.Page:
     """
     st.set_page_config(
         page_title=t("ui.app.title"),
-        page_icon=":material/monitoring:",
+        page_icon=str(FAVICON),
         layout="wide",
         initial_sidebar_state="expanded",
     )
@@ -260,7 +256,6 @@ def frame() -> st.Page:
         pages=pages,
     )
     st.session_state[CONTEXT_KEY] = ctx
-    st.session_state[FRAME_DONE_KEY] = True
     header(ctx, page.title, notices)
     return page
 

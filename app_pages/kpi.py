@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import _notes, _staff, _ui
 from campaign import charts, views
-from pages import _notes, _staff, _ui
 
 ctx = _ui.context()
 kpi_id = _ui.kpi_selector(ctx)

@@ -17,9 +17,9 @@ import time
 
 import streamlit as st
 
+from app_pages import _ui
 from campaign import charts, theme, views
 from campaign.formatting import format_date, format_percent
-from pages import _ui
 
 DOMAIN_KEY = "domain"  # also the URL parameter
 AUTO_KEY = "auto"  # also the URL parameter

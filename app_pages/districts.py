@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import _ui
 from campaign import charts, views
-from pages import _ui
 
 ctx = _ui.context()
 filters = ctx.filters

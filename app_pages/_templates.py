@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages._ui import PageContext
 from campaign import views
 from campaign.contracts import KINDS, KINDS_BY_ID
 from campaign.templates import XLSX_MIME, template_filename, template_workbook
-from pages._ui import PageContext
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

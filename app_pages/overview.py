@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import _brief, _ui
 from campaign import views
 from campaign.narrative import TemplateError, draft_narrative
-from pages import _brief, _ui
 
 ctx = _ui.context()
 scorecard = ctx.scorecard

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app_pages import _staff, _ui
 from campaign import workbench
 from campaign.access import Action
 from campaign.sandbox import (
@@ -17,7 +18,6 @@ from campaign.sandbox import (
     run_query,
     table_columns,
 )
-from pages import _staff, _ui
 
 ctx = _ui.context()
 _staff.require(ctx, Action.SQL_LAB)

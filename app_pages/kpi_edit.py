@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import _staff, _ui
 from campaign import workbench
 from campaign.access import Action
 from campaign.formatting import format_datetime
@@ -19,7 +20,6 @@ from campaign.query_files import (
 )
 from campaign.sandbox import QueryError
 from campaign.views import CHINA_TIME
-from pages import _staff, _ui
 
 ctx = _ui.context()
 _staff.require(ctx, Action.EDIT_KPI)
@@ -94,7 +94,7 @@ if previewed is not None:
     with save_clicked:
         can_save = not preview.errors and previewed_text == draft
         if st.button(ctx.t("bench.edit.save"), icon=":material/save:", disabled=not can_save):
-            save_query(queries_dir, kpi_id, draft)
+            save_query(queries_dir, kpi_id, draft, by=_staff.actor())
             st.session_state.pop(f"{draft_key}_preview", None)
             st.toast(ctx.t("bench.edit.saved", name=path.name), icon=":material/check:")
             ctx.engine.recheck()
@@ -108,10 +108,28 @@ if not versions:
     st.caption(ctx.t("bench.edit.no_history"))
 for version in versions:
     when = format_datetime(version.saved_at.astimezone(CHINA_TIME), ctx.lang)
-    with st.expander(ctx.t("bench.edit.version", when=when)):
+    title = " · ".join(
+        [
+            ctx.t("bench.edit.version", when=when),
+            ctx.t(f"bench.edit.action_{version.action}"),
+            *([ctx.t("bench.by", who=version.by)] if version.by else []),
+        ]
+    )
+    with st.expander(title):
         st.code(version.text, language="sql")
-        if st.button(ctx.t("bench.edit.rollback"), key=f"rollback_{version.id}"):
-            rollback_query(queries_dir, kpi_id, version.id)
-            st.toast(ctx.t("bench.edit.rolled_back", when=when), icon=":material/undo:")
-            ctx.engine.recheck()
-            st.rerun()
+        clicked = st.button(ctx.t("bench.edit.rollback"), key=f"rollback_{version.id}")
+
+    def rollback(version_id: str = version.id, when: str = when, kpi: str = kpi_id) -> bool:
+        rollback_query(queries_dir, kpi, version_id, by=_staff.actor())
+        st.toast(ctx.t("bench.edit.rolled_back", when=when), icon=":material/undo:")
+        ctx.engine.recheck()
+        return True
+
+    _staff.ask_first(
+        ctx,
+        f"rollback:{kpi_id}:{version.id}",
+        clicked,
+        ctx.t("bench.edit.rollback_confirm", kpi=kpi_id, when=when),
+        ctx.t("bench.edit.rollback"),
+        rollback,
+    )

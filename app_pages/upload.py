@@ -6,6 +6,7 @@ import hashlib
 
 import streamlit as st
 
+from app_pages import _staff, _templates, _ui
 from campaign import workbench
 from campaign.access import Action
 from campaign.reader import EXTRACT_SUFFIXES
@@ -18,7 +19,6 @@ from campaign.uploads import (
     restore_version,
     versions,
 )
-from pages import _staff, _templates, _ui
 
 ctx = _ui.context()
 _staff.require(ctx, Action.UPLOAD)
@@ -75,7 +75,7 @@ for upload in uploads or []:
     ):
         try:
             with st.spinner(ctx.t("bench.upload.rebuilding")):
-                accept_upload(data_dir, upload.name, content)
+                accept_upload(data_dir, upload.name, content, by=_staff.actor())
         except UploadRejected as refused:
             st.error(ctx.t(refused.key, **refused.params), icon=":material/error:")
         else:
@@ -94,13 +94,25 @@ else:
     chosen = st.selectbox(
         ctx.t("bench.upload.version"), list(labels), format_func=labels.get, key="history_version"
     )
-    if chosen and st.button(ctx.t("bench.upload.restore"), icon=":material/history:"):
-        try:
-            with st.spinner(ctx.t("bench.upload.rebuilding")):
-                restore_version(data_dir, name, chosen)
-        except UploadRejected as refused:
-            st.error(ctx.t(refused.key, **refused.params), icon=":material/error:")
-        else:
+    clicked = st.button(ctx.t("bench.upload.restore"), icon=":material/history:")
+    if chosen:
+
+        def restore(name: str = name, chosen: str = chosen) -> bool:
+            try:
+                with st.spinner(ctx.t("bench.upload.rebuilding")):
+                    restore_version(data_dir, name, chosen, by=_staff.actor())
+            except UploadRejected as refused:
+                st.error(ctx.t(refused.key, **refused.params), icon=":material/error:")
+                return False
             st.toast(ctx.t("bench.upload.restored", name=name), icon=":material/history:")
             ctx.engine.recheck()
-            st.rerun()
+            return True
+
+        _staff.ask_first(
+            ctx,
+            f"restore:{name}:{chosen}",
+            clicked,
+            ctx.t("bench.upload.restore_confirm", name=name, version=labels[chosen]),
+            ctx.t("bench.upload.restore"),
+            restore,
+        )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import _templates, _ui
 from campaign import views
 from campaign.formatting import format_month
-from pages import _templates, _ui
 
 ctx = _ui.context()
 files = ctx.dataset.files
