@@ -1,7 +1,10 @@
 """The meeting pack (会议材料) download: one call from a page puts the button there.
 
-The pack is made only when the button is clicked (Streamlit calls the data function then,
-on its own thread), for the page's filters and language, so it shows what the page shows.
+The pack is for the page's filters and language, so it shows what the page shows. Choosing a
+format starts making it in the background (``campaign.brief.prepared``); the button's data
+function (which Streamlit calls on its own request when clicked, so the page stays usable)
+takes the pack made, waits for the one being made, or makes it. A pack is kept per data
+version and view: a second click or another viewer of the same view gets it at once.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages._ui import PageContext
-from campaign.brief import FORMATS, FontMissing, build_pack, file_name, locate_cjk_font, pack_bytes
+from campaign.brief import FORMATS, FontMissing, file_name, locate_cjk_font, prepared
 from campaign.narrative.templates import TemplateError, load_templates, templates_path
 
 FORMAT_KEY = "brief_format"
@@ -36,6 +39,13 @@ def _wording_problem(ctx: PageContext) -> str | None:
 
 def pack_download(ctx: PageContext) -> None:
     """A "会议材料" popover: the format, then the download of the pack for this view."""
+    engine, filters, lang = ctx.engine, ctx.filters, ctx.lang
+
+    def prepare_chosen() -> None:
+        chosen = st.session_state.get(FORMAT_KEY) or "pdf"
+        if chosen != "docx" or _wording_problem(ctx) is None:
+            prepared.prepare(engine, filters, lang, chosen)
+
     with st.popover(ctx.t("brief.download.title"), icon=":material/download:"):
         fmt = st.segmented_control(
             ctx.t("brief.download.format"),
@@ -44,6 +54,7 @@ def pack_download(ctx: PageContext) -> None:
             format_func=lambda name: ctx.t(f"brief.format.{name}"),
             key=FORMAT_KEY,
             required=True,
+            on_change=prepare_chosen,
         )
         fmt = fmt or "pdf"
         problem = _font_problem(ctx.lang) if fmt in ("pdf", "pptx") else None
@@ -51,10 +62,9 @@ def pack_download(ctx: PageContext) -> None:
             problem = _wording_problem(ctx)
         if problem:
             st.error(problem, icon=":material/error:")
-        engine, filters, lang = ctx.engine, ctx.filters, ctx.lang
 
         def make() -> bytes:
-            return pack_bytes(build_pack(engine, filters, lang), fmt)
+            return prepared.pack_for_view(engine, filters, lang, fmt)
 
         st.download_button(
             ctx.t("brief.download.button"),

@@ -348,6 +348,20 @@ def ranking_chart(pack: MeetingPack) -> alt.TopLevelMixin | None:
     return charts.ranking_chart(pack.ranking, labels, pack.lang)
 
 
+def pack_charts(pack: MeetingPack) -> list[tuple[alt.TopLevelMixin, int, int | None]]:
+    """Every chart the pack draws, at the size the PDF and the deck draw it: (chart, width,
+    height). The writers draw them all ahead, several at a time (``render.render_ahead``)."""
+    jobs: list[tuple[alt.TopLevelMixin, int, int | None]] = []
+    for domain in pack.domains:
+        found = domain_charts(pack, domain)
+        height = chart_height(len(found))
+        jobs += [(c.chart, CHART_WIDTH, height) for c in found]
+    ranking = ranking_chart(pack)
+    if ranking is not None:
+        jobs.append((ranking, RANKING_WIDTH, None))
+    return jobs
+
+
 def notes_sorted(notes: Sequence[Note]) -> list[Note]:
     """Newest month first, then newest written first (the store's order, kept explicit)."""
     return sorted(notes, key=lambda n: (n.month, n.created_at, n.id), reverse=True)

@@ -26,7 +26,7 @@ from campaign import theme
 from campaign.brief import content
 from campaign.brief.content import MeetingPack, PackDomain, PackKpi
 from campaign.brief.fonts import CjkFont, locate_cjk_font
-from campaign.brief.render import chart_png
+from campaign.brief.render import chart_png, render_ahead
 from campaign.formatting import format_date, format_month
 
 # The typeface a Chinese office's Windows machines all have; PowerPoint falls back to its
@@ -440,6 +440,7 @@ def behind_slides(deck: PresentationType, pack: MeetingPack) -> None:
 
 def deck(pack: MeetingPack, font: CjkFont | None = None) -> PresentationType:
     font = font or locate_cjk_font()
+    render_ahead(content.pack_charts(pack), font, png_scale=2.0)  # several at a time
     presentation = Presentation()
     presentation.slide_width = SLIDE_WIDTH
     presentation.slide_height = SLIDE_HEIGHT

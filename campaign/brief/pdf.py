@@ -19,7 +19,7 @@ from campaign import theme
 from campaign.brief import content
 from campaign.brief.content import MeetingPack, PackDomain, PackKpi
 from campaign.brief.fonts import FALLBACK_FAMILY, CjkFont, locate_cjk_font
-from campaign.brief.render import chart_svg
+from campaign.brief.render import chart_svg, render_ahead
 from campaign.brief.svgtext import plain_svg
 from campaign.formatting import format_date, format_datetime, format_month
 from campaign.views import CHINA_TIME
@@ -349,6 +349,7 @@ def pdf_bytes(pack: MeetingPack, font: CjkFont | None = None) -> bytes:
     import weasyprint
 
     font = font or locate_cjk_font()
+    render_ahead(content.pack_charts(pack), font)  # every chart drawn, several at a time
     document = weasyprint.HTML(string=pack_html(pack, font))
     return document.write_pdf()  # type: ignore[no-any-return]
 

@@ -9,8 +9,11 @@ for the deck in the same process.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import altair as alt
 
@@ -18,7 +21,10 @@ from campaign.brief.fonts import CjkFont, register_for_charts
 
 _CACHE_SIZE = 128
 _cache: OrderedDict[str, str] = OrderedDict()
+_png_cache: OrderedDict[tuple[str, float], bytes] = OrderedDict()
 _lock = threading.Lock()
+# vl-convert releases the GIL while it draws: a pack's charts are drawn this many at a time.
+RENDER_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
 def sized(chart: alt.TopLevelMixin, width: int, height: int | None = None) -> dict[str, object]:
@@ -40,7 +46,7 @@ def chart_svg(
 
     register_for_charts(font)
     spec = sized(chart, width, height)
-    key = json.dumps(spec, sort_keys=True, ensure_ascii=False, default=str)
+    key = _key(spec)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -53,6 +59,10 @@ def chart_svg(
     return svg
 
 
+def _key(spec: dict[str, object]) -> str:
+    return json.dumps(spec, sort_keys=True, ensure_ascii=False, default=str)
+
+
 def chart_png(
     chart: alt.TopLevelMixin,
     font: CjkFont,
@@ -63,4 +73,38 @@ def chart_png(
     """The chart as a PNG at ``scale`` × its pixel size (sharp on a projector)."""
     import vl_convert
 
-    return vl_convert.svg_to_png(chart_svg(chart, font, width, height), scale=scale)
+    key = (_key(sized(chart, width, height)), scale)
+    with _lock:
+        if key in _png_cache:
+            _png_cache.move_to_end(key)
+            return _png_cache[key]
+    png = vl_convert.svg_to_png(chart_svg(chart, font, width, height), scale=scale)
+    with _lock:
+        _png_cache[key] = png
+        while len(_png_cache) > _CACHE_SIZE:
+            _png_cache.popitem(last=False)
+    return png
+
+
+ChartJob = tuple[alt.TopLevelMixin, int, "int | None"]
+
+
+def render_ahead(jobs: Sequence[ChartJob], font: CjkFont, png_scale: float | None = None) -> None:
+    """Draw ``jobs`` (chart, width, height) into the caches, several at a time, so that
+    laying out the pack afterwards finds every chart drawn (as SVG, and as PNG at
+    ``png_scale`` when given)."""
+    register_for_charts(font)
+
+    def draw(job: ChartJob) -> None:
+        chart, width, height = job
+        if png_scale is None:
+            chart_svg(chart, font, width, height)
+        else:
+            chart_png(chart, font, width, height, png_scale)
+
+    if len(jobs) <= 1 or RENDER_THREADS == 1:
+        for job in jobs:
+            draw(job)
+        return
+    with ThreadPoolExecutor(RENDER_THREADS, thread_name_prefix="chart") as pool:
+        list(pool.map(draw, jobs))

@@ -417,6 +417,12 @@ class KpiEngine:
 
     # ------------------------------------------------------------------ snapshot
 
+    def version(self) -> tuple[object, ...]:
+        """What every answer depends on, as of now: the database's fingerprint and the KPI,
+        targets, pacing and settings files' signatures. Equal versions give equal answers
+        (the meeting pack keeps its files under it: campaign.brief.prepared)."""
+        return self._snapshot().key
+
     def database(self) -> DatabaseHandle:
         """The database the results come from (for an engine over a data folder, its
         ``campaign.storage.Dataset``)."""

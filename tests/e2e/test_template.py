@@ -51,13 +51,17 @@ def test_a_downloaded_template_filled_in_uploads_clean(template_server, page, tm
 
     workbook = load_workbook(template)
     sheet = workbook["融资对接"]
+    # Filled in by header, as a person does (the template's columns come from the contract).
     rows = [
-        (dt.date(2022, 9, 12), "城阳区", "青岛模板甲有限公司", "青岛银行", "贷款", 300),
-        (dt.date(2022, 9, 13), "即墨区", "青岛模板乙有限公司", None, "股权", 200),
-    ]
+        {"日期": dt.date(2022, 9, 12), "区市": "城阳区", "企业名称": "青岛模板甲有限公司",
+         "金融机构": "青岛银行", "融资方式": "贷款", "金额（万元）": 300},
+        {"日期": dt.date(2022, 9, 13), "区市": "即墨区", "企业名称": "青岛模板乙有限公司",
+         "融资方式": "股权", "金额（万元）": 200},
+    ]  # fmt: skip
+    columns = {cell.value: cell.column for cell in sheet[1] if cell.value}
     for r, values in enumerate(rows, start=2):
-        for c, value in enumerate(values, start=1):
-            sheet.cell(row=r, column=c, value=value)
+        for header, value in values.items():
+            sheet.cell(row=r, column=columns[header], value=value)
     upload = tmp_path / UPLOAD_NAME
     workbook.save(upload)
 

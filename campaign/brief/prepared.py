@@ -1,0 +1,137 @@
+"""Meeting packs made once per version of what they show, and made ahead of the click.
+
+A pack is a function of the data (the database's fingerprint), the KPI files, targets and
+pacing (the engine's :meth:`~campaign.kpi.KpiEngine.version`), the follow-up notes, the
+narrative's wording file, the view (year, as-of date, scope), the language and the format.
+:func:`pack_for_view` keeps the bytes of the last packs under that key, so a second request
+for the same view (another viewer, a second click) costs nothing, and a change to any of
+those files makes a new one.
+
+:func:`prepare` starts making a pack on a background thread (one at a time per process, so
+a burst of requests never takes both cores from the viewers) and returns at once; a
+request for a pack being made waits for that one instead of making it twice.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from campaign.brief import build_pack, pack_bytes
+from campaign.kpi import KpiEngine
+from campaign.model import Filters
+from campaign.notes import NotesStore
+
+# The packs kept per process (a PDF is about 0.6 MB, a deck about 2 MB).
+MAX_PACKS = 24
+# Packs waiting to be made in the background at most; beyond that a request makes its own.
+MAX_QUEUED = 4
+MAX_BYTES = 96 * 1024 * 1024
+
+_lock = threading.Lock()
+_packs: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+_making: dict[tuple[object, ...], Future[bytes]] = {}
+_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meeting-pack")
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def pack_key(engine: KpiEngine, filters: Filters, lang: str, fmt: str) -> tuple[object, ...]:
+    """Everything the pack's bytes depend on (see the module's docstring)."""
+    from campaign.narrative import templates_path
+
+    notes = NotesStore.for_data(engine.data_dir).path if engine.data_dir is not None else None
+    return (
+        str(engine.data_dir),
+        str(engine.queries_dir),
+        engine.version(),
+        _stamp(notes),
+        _stamp(templates_path(engine.queries_dir)),
+        filters,
+        lang,
+        fmt,
+    )
+
+
+def _remember(key: tuple[object, ...], made: bytes) -> None:
+    with _lock:
+        _packs[key] = made
+        _packs.move_to_end(key)
+        while len(_packs) > MAX_PACKS or (
+            len(_packs) > 1 and sum(map(len, _packs.values())) > MAX_BYTES
+        ):
+            _packs.popitem(last=False)
+
+
+def _future(
+    key: tuple[object, ...], make: Callable[[], bytes], background: bool
+) -> Future[bytes] | bytes:
+    """The pack's bytes when kept, else the future of the one being made (started here if
+    none is)."""
+    with _lock:
+        if key in _packs:
+            _packs.move_to_end(key)
+            return _packs[key]
+        running = _making.get(key)
+        if running is not None:
+            return running
+        if background and len(_making) >= MAX_QUEUED:
+            return Future()  # not queued: a click later makes it (the queue stays short)
+        future: Future[bytes] = Future()
+        _making[key] = future
+
+    def run() -> None:
+        try:
+            made = make()
+        except BaseException as exc:  # handed to whoever waits, not lost on a thread
+            future.set_exception(exc)
+        else:
+            _remember(key, made)
+            future.set_result(made)
+        finally:
+            with _lock:
+                _making.pop(key, None)
+
+    if background:
+        _worker.submit(run)
+    else:
+        run()
+    return future
+
+
+def _maker(engine: KpiEngine, filters: Filters, lang: str, fmt: str) -> Callable[[], bytes]:
+    return lambda: pack_bytes(build_pack(engine, filters, lang), fmt)
+
+
+def pack_for_view(engine: KpiEngine, filters: Filters, lang: str, fmt: str) -> bytes:
+    """The pack's bytes: kept, being made (waited for), or made now on this thread."""
+    found = _future(pack_key(engine, filters, lang, fmt), _maker(engine, filters, lang, fmt), False)
+    return found if isinstance(found, bytes) else found.result()
+
+
+def prepare(engine: KpiEngine, filters: Filters, lang: str, fmt: str) -> None:
+    """Start making the pack in the background unless it is kept or being made."""
+    _future(pack_key(engine, filters, lang, fmt), _maker(engine, filters, lang, fmt), True)
+
+
+def is_ready(engine: KpiEngine, filters: Filters, lang: str, fmt: str) -> bool:
+    """Whether the pack for this view is kept (a download would be immediate)."""
+    with _lock:
+        return pack_key(engine, filters, lang, fmt) in _packs
+
+
+def forget_all() -> None:
+    """Drop every kept pack (tests)."""
+    with _lock:
+        _packs.clear()
