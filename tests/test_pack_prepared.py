@@ -6,6 +6,7 @@ a failure reaches whoever waits."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import threading
 from datetime import date
@@ -158,3 +159,63 @@ def test_the_kept_packs_are_bounded(folder: Path, monkeypatch):
     for view in views:
         prepared.pack_for_view(engine, view, "zh", "xlsx")
     assert [prepared.is_ready(engine, v, "zh", "xlsx") for v in views] == [False, True, True]
+
+
+# ---------------------------------------------------------------- charts kept on disk
+
+
+def test_drawn_charts_are_kept_beside_the_database_and_not_drawn_again(folder, monkeypatch):
+    import vl_convert
+
+    from campaign.brief import build_pack, pack_bytes, render
+
+    engine = engine_for(folder)
+    pack = build_pack(engine, CITY, "zh")
+    assert pack.chart_folder == folder / "data" / ".build" / "charts"
+    pack_bytes(pack, "pdf")
+    assert pack.chart_folder is not None
+    drawn = sorted(pack.chart_folder.glob("*.svg"))
+    assert len(drawn) == len(render_jobs(pack)) == 20
+    # A new process (the caches in memory empty) reads them instead of drawing them.
+    monkeypatch.setattr(render, "_cache", type(render._cache)())
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("a kept chart was drawn again")
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", no_drawing)
+    assert pack_bytes(build_pack(engine, CITY, "zh"), "pdf")[:5] == b"%PDF-"
+    # Another view is other charts: they are drawn (and fail here, which proves it).
+    with pytest.raises(AssertionError, match="drawn again"):
+        pack_bytes(build_pack(engine, Filters(2022, date(2022, 9, 30), "城阳区"), "zh"), "pdf")
+
+
+def render_jobs(pack):
+    from campaign.brief import content
+
+    return content.pack_charts(pack)
+
+
+def test_the_chart_folder_is_bounded_and_an_unwritable_one_is_not_an_error(tmp_path: Path):
+    from campaign.brief.render import ChartFiles
+
+    files = ChartFiles(tmp_path / "charts", max_files=3, max_bytes=1_000)
+    for n in range(5):
+        files.put(f"d{n}", "svg", b"x" * 100)
+        # distinct modification times, as charts drawn one after another have
+        stamp = 1_700_000_000 + n
+        os.utime(tmp_path / "charts" / f"d{n}.svg", (stamp, stamp))
+    files.put("d5", "svg", b"x" * 100)
+    assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == [
+        "d3.svg",
+        "d4.svg",
+        "d5.svg",
+    ]
+    big = ChartFiles(tmp_path / "big", max_files=100, max_bytes=250)
+    for n in range(4):
+        big.put(f"b{n}", "svg", b"x" * 100)
+    assert sum(p.stat().st_size for p in (tmp_path / "big").iterdir()) <= 250
+    # a chart folder that cannot be made (its parent is a file): nothing kept, no error
+    (tmp_path / "afile").write_text("x")
+    blocked = ChartFiles(tmp_path / "afile" / "charts")
+    blocked.put("d", "svg", b"<svg/>")
+    assert blocked.get("d", "svg") is None

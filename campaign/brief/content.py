@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -102,6 +103,12 @@ class MeetingPack:
     # reason, when the wording file (queries/narrative.toml) is unusable.
     narrative: Narrative | None = None
     narrative_error: TemplateError | None = None
+    # Where drawn charts are kept between processes (beside the built database), or None.
+    chart_folder: Path | None = None
+    # Each domain's charts, built once per pack (building Altair charts is not free).
+    _domain_charts: dict[str, list[PackChart]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def kpis(self) -> list[PackKpi]:
@@ -222,7 +229,16 @@ def build_pack(
         errors=tuple(scorecard.errors),
         narrative=narrative,
         narrative_error=narrative_error,
+        chart_folder=_chart_folder(engine),
     )
+
+
+def _chart_folder(engine: KpiEngine) -> Path | None:
+    """``charts/`` beside the database the figures come from (the data folder's ``.build``,
+    or the private build of a read-only folder); None for an engine without a database
+    file."""
+    database = getattr(engine.database(), "database_path", None)
+    return Path(database).parent / "charts" if database is not None else None
 
 
 # ---------------------------------------------------------------- display text
@@ -324,10 +340,14 @@ def kpi_charts(kpi: PackKpi, year: int, lang: str, with_monthly: bool) -> list[P
 
 def domain_charts(pack: MeetingPack, domain: PackDomain) -> list[PackChart]:
     """A domain's charts: each KPI's progress; a one-KPI domain adds its monthly chart."""
+    kept = pack._domain_charts.get(domain.domain)
+    if kept is not None:
+        return kept
     alone = len(domain.kpis) == 1
     found: list[PackChart] = []
     for kpi in domain.kpis:
         found += kpi_charts(kpi, pack.filters.year, pack.lang, with_monthly=alone)
+    pack._domain_charts[domain.domain] = found
     return found
 
 

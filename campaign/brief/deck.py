@@ -26,7 +26,7 @@ from campaign import theme
 from campaign.brief import content
 from campaign.brief.content import MeetingPack, PackDomain, PackKpi
 from campaign.brief.fonts import CjkFont, locate_cjk_font
-from campaign.brief.render import chart_png, render_ahead
+from campaign.brief.render import chart_files, chart_png, render_ahead
 from campaign.formatting import format_date, format_month
 
 # The typeface a Chinese office's Windows machines all have; PowerPoint falls back to its
@@ -311,7 +311,7 @@ def domain_slide(
         left = MARGIN + (index % per_row) * (cell_width + gap)
         cell_top = area_top + (index // per_row) * (cell_height + gap)
         _text(slide, left, cell_top, cell_width, caption, [chart.title], pack.lang, 12, True)
-        png = chart_png(chart.chart, font, content.CHART_WIDTH, height)
+        png = chart_png(chart.chart, font, content.CHART_WIDTH, height, files=chart_files(pack))
         _pictures(slide, [png], left, cell_top + caption, cell_width, cell_height - caption)
 
 
@@ -349,7 +349,7 @@ def ranking_slide(deck: PresentationType, pack: MeetingPack, font: CjkFont) -> N
         )
         return
     figure = content.ranking_chart(pack)
-    png = chart_png(figure, font, content.RANKING_WIDTH)  # type: ignore[arg-type]
+    png = chart_png(figure, font, content.RANKING_WIDTH, files=chart_files(pack))  # type: ignore[arg-type]
     _pictures(slide, [png], MARGIN, top, Inches(5.9), SLIDE_HEIGHT - top - Inches(0.3))
     columns = ("rank", "district", "score", "previous_rank", "movement", "counted")
     rows = [[r[c] for c in columns] for r in pack.ranking_rows()]
@@ -440,7 +440,7 @@ def behind_slides(deck: PresentationType, pack: MeetingPack) -> None:
 
 def deck(pack: MeetingPack, font: CjkFont | None = None) -> PresentationType:
     font = font or locate_cjk_font()
-    render_ahead(content.pack_charts(pack), font, png_scale=2.0)  # several at a time
+    render_ahead(content.pack_charts(pack), font, png_scale=2.0, files=chart_files(pack))
     presentation = Presentation()
     presentation.slide_width = SLIDE_WIDTH
     presentation.slide_height = SLIDE_HEIGHT

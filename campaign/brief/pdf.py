@@ -19,7 +19,7 @@ from campaign import theme
 from campaign.brief import content
 from campaign.brief.content import MeetingPack, PackDomain, PackKpi
 from campaign.brief.fonts import FALLBACK_FAMILY, CjkFont, locate_cjk_font
-from campaign.brief.render import chart_svg, render_ahead
+from campaign.brief.render import chart_files, chart_svg, render_ahead
 from campaign.brief.svgtext import plain_svg
 from campaign.formatting import format_date, format_datetime, format_month
 from campaign.views import CHINA_TIME
@@ -216,9 +216,11 @@ def _domain(pack: MeetingPack, domain: PackDomain, font: CjkFont) -> str:
     height = content.chart_height(len(found))
     # Up to four charts two to a row; more three to a row, so the page holds them all.
     css = "chart" if len(found) <= 4 else "chart third"
+    files = chart_files(pack)
     figures = "".join(
         f'<div class="{css}"><h3>{_e(c.title)}</h3>'
-        f"{_svg_img(chart_svg(c.chart, font, content.CHART_WIDTH, height), c.title, font)}</div>"
+        f"{_svg_img(chart_svg(c.chart, font, content.CHART_WIDTH, height, files), c.title, font)}"
+        "</div>"
         for c in found
     )
     missing = "".join(
@@ -247,7 +249,9 @@ def _ranking(pack: MeetingPack, font: CjkFont) -> str:
         )
     figure = content.ranking_chart(pack)
     image = _svg_img(
-        chart_svg(figure, font, content.RANKING_WIDTH), pack.t("brief.ranking.title"), font
+        chart_svg(figure, font, content.RANKING_WIDTH, None, chart_files(pack)),
+        pack.t("brief.ranking.title"),
+        font,
     )
     columns = ("rank", "district", "score", "previous_rank", "movement", "counted")
     numeric = {"rank", "score", "previous_rank", "counted"}
@@ -349,7 +353,7 @@ def pdf_bytes(pack: MeetingPack, font: CjkFont | None = None) -> bytes:
     import weasyprint
 
     font = font or locate_cjk_font()
-    render_ahead(content.pack_charts(pack), font)  # every chart drawn, several at a time
+    render_ahead(content.pack_charts(pack), font, files=chart_files(pack))
     document = weasyprint.HTML(string=pack_html(pack, font))
     return document.write_pdf()  # type: ignore[no-any-return]
 
