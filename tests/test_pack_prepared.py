@@ -169,6 +169,8 @@ def test_drawn_charts_are_kept_beside_the_database_and_not_drawn_again(folder, m
 
     from campaign.brief import build_pack, pack_bytes, render
 
+    # (charts drawn by earlier tests in this process would come from memory, never the disk)
+    monkeypatch.setattr(render, "_cache", type(render._cache)())
     engine = engine_for(folder)
     pack = build_pack(engine, CITY, "zh")
     assert pack.chart_folder == folder / "data" / ".build" / "charts"
