@@ -46,7 +46,10 @@ STATUS_SEVERITY: dict[str, int] = {
     "completed": 3,
     "no_target": 4,
     "no_data": 5,
+    "not_reported": 6,
 }
+# The statuses that are behind 序时进度 (the narrative's problems, the pack's 滞后 pages).
+BEHIND: tuple[str, ...] = ("critical", "lagging")
 
 
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")

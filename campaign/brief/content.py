@@ -36,19 +36,14 @@ from campaign.kpi.engine import previous_month_end
 from campaign.model import DOMAINS, Filters, KpiDefinition, KpiError, KpiResult, Scorecard
 from campaign.narrative import Narrative, TemplateError, draft_narrative
 from campaign.notes import Note, NotesStore, month_key
-from campaign.views import domain_label, movement_text, scope_label
+from campaign.views import (
+    BEHIND,
+    STATUS_SEVERITY,
+    domain_label,
+    movement_text,
+    scope_label,
+)
 
-# Worst first, as the dashboard's tables sort.
-_SEVERITY = {
-    "critical": 0,
-    "lagging": 1,
-    "ahead": 2,
-    "completed": 3,
-    "no_target": 4,
-    "no_data": 5,
-    "not_reported": 6,
-}
-BEHIND = ("critical", "lagging")
 # The columns of the KPI tables in the PDF and the deck, in order.
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "actual",
@@ -121,7 +116,7 @@ class MeetingPack:
         return sorted(
             found,
             key=lambda k: (
-                _SEVERITY[k.result.status],
+                STATUS_SEVERITY[k.result.status],
                 k.result.gap_pp if k.result.gap_pp is not None else 0.0,
             ),
         )

@@ -45,9 +45,8 @@ from campaign.kpi.pacing import months_remaining
 from campaign.model import DOMAINS, Filters, KpiError, KpiResult, Scorecard
 from campaign.narrative.templates import Templates, load_templates, templates_path
 from campaign.notes import Note, NotesStore, month_key
-from campaign.views import domain_label, scope_label
+from campaign.views import BEHIND, domain_label, scope_label
 
-BEHIND = ("critical", "lagging")
 # The statuses 总体情况 counts, in the order it names them.
 COUNTED = ("completed", "ahead", "lagging", "critical", "no_target", "no_data", "not_reported")
 # How many districts 区市情况 names at the top and at the bottom of the ranking.
