@@ -31,8 +31,10 @@ _CACHE_SIZE = 128
 _cache: OrderedDict[str, str] = OrderedDict()
 _png_cache: OrderedDict[tuple[str, float], bytes] = OrderedDict()
 _lock = threading.Lock()
-# vl-convert releases the GIL while it draws: a pack's charts are drawn this many at a time.
-RENDER_THREADS = max(1, min(4, os.cpu_count() or 1))
+# A pack's charts are drawn this many at a time. vl-convert releases the GIL, but its one
+# JavaScript runtime per process draws one chart at a time, so threads overlap only the rest
+# (building specs, reading kept files, SVG → PNG for the deck).
+RENDER_THREADS = max(1, min(2, os.cpu_count() or 1))
 
 
 class ChartFiles:
