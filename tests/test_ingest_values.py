@@ -525,3 +525,22 @@ def test_the_data_status_table_lists_notes(tmp_path):
             "区市写法不规范，按“即墨区”计，共 1 行；请使用标准名称“即墨区”",
         ]
     ]
+
+
+def test_a_header_in_synonyms_and_another_unit_is_found_below_a_title(tmp_path):
+    # The header row is searched with the same spellings the columns are matched with: a
+    # header of synonyms only (对接日期, 所属区市, 公司名称, 融资金额（亿元）) below a title
+    # and a blank row, the other columns left out. 0.5 亿元 = 5,000 万元.
+    write(
+        tmp_path,
+        "financing_a.csv",
+        "2022年3月城阳区融资对接情况统计表,,,\n"
+        ",,,\n"
+        "对接日期,所属区市,公司名称,融资金额（亿元）\n"
+        "2022-03-01,城阳区,青岛甲公司,0.5\n",
+    )
+    dataset = load_dataset(tmp_path)
+    (report,) = dataset.files
+    assert report.rows_loaded == 1 and not report.errors
+    with dataset.connect() as con:
+        assert con.execute("SELECT amount_wan FROM financing").fetchone() == (5000.0,)
