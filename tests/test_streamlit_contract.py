@@ -18,6 +18,7 @@ import importlib
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
@@ -71,7 +72,8 @@ def start(
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = (script.parent / f"streamlit-{port}.log").open("wb")
+    # The server's output goes to the temp folder, never into the checkout.
+    log = (Path(tempfile.gettempdir()) / f"streamlit-{port}.log").open("wb")
     process = subprocess.Popen(
         [
             sys.executable,
