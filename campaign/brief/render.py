@@ -135,13 +135,14 @@ def chart_svg(
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    kept = files.get(_digest(key, font), "svg") if files is not None else None
+    digest = _digest(key, font) if files is not None else ""
+    kept = files.get(digest, "svg") if files is not None else None
     if kept is not None:
         svg = kept.decode("utf-8")
     else:
         svg = vl_convert.vegalite_to_svg(spec)
         if files is not None:
-            files.put(_digest(key, font), "svg", svg.encode("utf-8"))
+            files.put(digest, "svg", svg.encode("utf-8"))
     with _lock:
         _cache[key] = svg
         while len(_cache) > _CACHE_SIZE:
@@ -170,11 +171,12 @@ def chart_png(
         if key in _png_cache:
             _png_cache.move_to_end(key)
             return _png_cache[key]
-    png = files.get(_digest(text_key, font, scale), "png") if files is not None else None
+    digest = _digest(text_key, font, scale) if files is not None else ""
+    png = files.get(digest, "png") if files is not None else None
     if png is None:
         png = vl_convert.svg_to_png(chart_svg(chart, font, width, height, files), scale=scale)
         if files is not None:
-            files.put(_digest(text_key, font, scale), "png", png)
+            files.put(digest, "png", png)
     with _lock:
         _png_cache[key] = png
         while len(_png_cache) > _CACHE_SIZE:
