@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Expander
 
 from app_pages import _ui
-from campaign.access import User
+from campaign.access import LOCAL_USER
 from campaign.formatting import (
     format_date,
     format_number,
@@ -320,10 +320,6 @@ def test_headings_are_numbered_in_chinese_and_in_english(wording):
 # ---------------------------------------------------------------- the shipped sample
 
 
-# Whoever writes the fixture's notes: a city-wide analyst (may write for every scope).
-WRITER = User("analyst", "analyst")
-
-
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped sample with follow-up notes: a revised one (due after the as-of date), an
@@ -340,7 +336,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         action="旧版本的措施",
         due_date=None,
         author="市投资促进局",
-        user=WRITER,
+        user=LOCAL_USER,
         now=datetime(2022, 10, 8, 1, 0, tzinfo=UTC),
     )
     store.revise(
@@ -349,7 +345,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         action="十月底前完成集中签约",
         due_date=date(2022, 10, 31),
         author="市投资促进局",
-        user=WRITER,
+        user=LOCAL_USER,
         now=datetime(2022, 10, 9, 2, 30, tzinfo=UTC),
     )
     store.add(
@@ -360,7 +356,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         action="开展集中认定",
         due_date="2022-09-15",  # before the as-of date: overdue
         author="市人社局",
-        user=WRITER,
+        user=LOCAL_USER,
         now=datetime(2022, 9, 1, 1, 0, tzinfo=UTC),
     )
     store.add(
@@ -371,7 +367,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         action="城阳区的措施",
         due_date=None,
         author="城阳区人社局",
-        user=WRITER,
+        user=LOCAL_USER,
     )
     return folder
 

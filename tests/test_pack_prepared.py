@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from campaign.access import User
+from campaign.access import LOCAL_USER
 from campaign.brief import prepared
 from campaign.kpi import KpiEngine
 from campaign.model import Filters
@@ -84,7 +84,7 @@ def test_new_data_a_kpi_edit_or_a_note_make_a_new_pack(folder: Path, counted: li
         action="十月集中投放",
         due_date=None,
         author="市地方金融监管局",
-        user=User("analyst", "analyst"),
+        user=LOCAL_USER,
     )
     with_note = prepared.pack_for_view(engine, CITY, "zh", "xlsx")
     assert with_note != before and len(counted) == 2
