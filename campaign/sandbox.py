@@ -314,10 +314,25 @@ def scope_database(source: Path, district: str | None) -> Path:
     finally:
         building.unlink(missing_ok=True)
         Path(f"{building}.wal").unlink(missing_ok=True)
-    for old in folder.glob("*.duckdb"):
-        if not old.name.startswith(version):
-            old.unlink(missing_ok=True)  # a reader keeps its open file until it closes it
+    _remove_other_versions(folder, version)
     return target
+
+
+def _remove_other_versions(folder: Path, version: str) -> None:
+    """Remove the copies of older versions (a reader keeps its open file until it closes it),
+    and half-built copies left by a builder that died. A copy another process or thread is
+    building now (``.<version>-…``, any version) is not touched: removing it made that
+    builder's final rename fail."""
+    stale_before = time.time() - 2 * SCOPE_BUILD_SECONDS
+    for old in folder.glob("*.duckdb*"):
+        try:
+            if old.name.startswith("."):
+                if old.stat().st_mtime < stale_before:
+                    old.unlink(missing_ok=True)
+            elif not old.name.startswith(version):
+                old.unlink(missing_ok=True)
+        except FileNotFoundError:
+            continue  # another process cleaned it first
 
 
 # ---------------------------------------------------------------------- the capped worker

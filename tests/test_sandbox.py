@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from campaign.sandbox import (
     QueryError,
     QueryInterrupted,
     QueryRefused,
+    SCOPE_BUILD_SECONDS,
     run_query,
+    scope_database,
     table_columns,
 )
 from campaign.storage import load_dataset
@@ -106,3 +109,30 @@ def test_a_query_that_runs_forever_is_interrupted(database):
         run_query(database, "SELECT count(*) FROM range(1000000000000) a", timeout_seconds=0.5)
     assert time.perf_counter() - started < 5
     assert "0.5" in stopped.value.text("zh")
+
+
+def test_a_copy_another_builder_is_making_is_left_alone(database):
+    """Two processes building the same copy at once: the first to finish removed the
+    other's half-built file, whose rename then failed (a CI failure of the lab page)."""
+    folder = scope_database(database, None).parent
+    other_builder = folder / f".{'0' * 16}-all-999999-1.duckdb"
+    other_builder.write_bytes(b"half built")
+    try:
+        scope_database(database, "城阳区")
+        assert other_builder.exists()
+    finally:
+        other_builder.unlink(missing_ok=True)
+
+
+def test_old_versions_and_abandoned_half_built_copies_are_removed(database):
+    folder = scope_database(database, None).parent
+    old_version = folder / f"{'0' * 16}-all.duckdb"
+    old_version.write_bytes(b"old")
+    abandoned = folder / f".{'0' * 16}-all-999999-2.duckdb"
+    abandoned.write_bytes(b"died while building")
+    long_ago = time.time() - 3 * SCOPE_BUILD_SECONDS
+    os.utime(abandoned, (long_ago, long_ago))
+    scope_database(database, "莱西市")
+    assert not old_version.exists() and not abandoned.exists()
+    copies = scope_database(database, None), scope_database(database, "莱西市")
+    assert all(copy.exists() for copy in copies)
