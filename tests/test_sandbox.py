@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from campaign.sandbox import (
+    SCOPE_BUILD_SECONDS,
     QueryError,
     QueryInterrupted,
     QueryRefused,
-    SCOPE_BUILD_SECONDS,
     run_query,
     scope_database,
     table_columns,
