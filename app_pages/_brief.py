@@ -12,7 +12,14 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages._ui import PageContext
-from campaign.brief import FORMATS, FontMissing, file_name, locate_cjk_font, prepared
+from campaign.brief import (
+    CHART_FORMATS,
+    FORMATS,
+    FontMissing,
+    file_name,
+    locate_cjk_font,
+    prepared,
+)
 from campaign.narrative.templates import TemplateError, load_templates, templates_path
 
 FORMAT_KEY = "brief_format"
@@ -40,6 +47,7 @@ def _wording_problem(ctx: PageContext) -> str | None:
 def pack_download(ctx: PageContext) -> None:
     """A "会议材料" popover: the format, then the download of the pack for this view."""
     engine, filters, lang = ctx.engine, ctx.filters, ctx.lang
+    prepared.prepare_ahead(engine, filters, lang)
 
     def prepare_chosen() -> None:
         chosen = st.session_state.get(FORMAT_KEY) or "pdf"
@@ -57,7 +65,7 @@ def pack_download(ctx: PageContext) -> None:
             on_change=prepare_chosen,
         )
         fmt = fmt or "pdf"
-        problem = _font_problem(ctx.lang) if fmt in ("pdf", "pptx") else None
+        problem = _font_problem(ctx.lang) if fmt in CHART_FORMATS else None
         if fmt == "docx":
             problem = _wording_problem(ctx)
         if problem:

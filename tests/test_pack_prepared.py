@@ -165,9 +165,7 @@ def test_the_kept_packs_are_bounded(folder: Path, monkeypatch):
 
 
 def test_drawn_charts_are_kept_beside_the_database_and_not_drawn_again(folder, monkeypatch):
-    import vl_convert
-
-    from campaign.brief import build_pack, pack_bytes, render
+    from campaign.brief import build_pack, drawing, pack_bytes, render
 
     # (charts drawn by earlier tests in this process would come from memory, never the disk)
     monkeypatch.setattr(render, "_cache", type(render._cache)())
@@ -184,7 +182,8 @@ def test_drawn_charts_are_kept_beside_the_database_and_not_drawn_again(folder, m
     def no_drawing(*args, **kwargs):
         raise AssertionError("a kept chart was drawn again")
 
-    monkeypatch.setattr(vl_convert, "vegalite_to_svg", no_drawing)
+    monkeypatch.setattr(drawing, "submit", no_drawing)  # in a helper
+    monkeypatch.setattr(drawing, "draw_svg", no_drawing)  # or here
     assert pack_bytes(build_pack(engine, CITY, "zh"), "pdf")[:5] == b"%PDF-"
     # Another view is other charts: they are drawn (and fail here, which proves it).
     with pytest.raises(AssertionError, match="drawn again"):
@@ -221,3 +220,19 @@ def test_the_chart_folder_is_bounded_and_an_unwritable_one_is_not_an_error(tmp_p
     blocked = ChartFiles(tmp_path / "afile" / "charts")
     blocked.put("d", "svg", b"<svg/>")
     assert blocked.get("d", "svg") is None
+
+
+def test_the_default_view_s_pdf_is_made_ahead_and_other_views_are_not(folder, counted):
+    engine = engine_for(folder)
+    default = engine.default_filters()
+    other = Filters(default.year, date(2022, 6, 30), None)
+    assert other != default
+    prepared.prepare_ahead(engine, other, "zh")  # another view: nothing made
+    prepared.prepare_ahead(engine, default, "zh")
+    prepared.prepare_ahead(engine, default, "zh")  # the overview runs again: not made twice
+    made = prepared.pack_for_view(engine, default, "zh", "pdf")  # waits for the one ahead
+    assert made[:5] == b"%PDF-" and counted == ["pdf"]
+    assert not prepared.is_ready(engine, other, "zh", "pdf")
+    from campaign.brief import drawing
+
+    assert drawing.helper_pids()  # started with the overview, before any click

@@ -25,6 +25,8 @@ FORMATS: dict[str, str] = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+# The formats with drawn charts (the others need neither vl-convert nor the CJK font file).
+CHART_FORMATS = ("pdf", "pptx")
 
 
 class UnknownFormat(ValueError):
@@ -80,6 +82,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "CHART_FORMATS",
     "FORMATS",
     "CjkFont",
     "FontMissing",

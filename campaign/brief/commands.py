@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from campaign import locations
-from campaign.brief import FontMissing, UnknownFormat, format_of, pack_bytes
+from campaign.brief import CHART_FORMATS, FontMissing, UnknownFormat, format_of, pack_bytes
 from campaign.i18n import t
 
 
@@ -81,6 +81,10 @@ def run_brief(args: argparse.Namespace) -> int:
         print(found, file=sys.stderr)
         return 2
     data, queries = found
+    if fmt in CHART_FORMATS:
+        from campaign.brief import drawing
+
+        drawing.start_helpers()  # their start overlaps reading the data and the KPIs
     from campaign.brief.content import build_pack
     from campaign.kpi.engine import KpiEngine
     from campaign.narrative.templates import TemplateError

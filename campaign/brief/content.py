@@ -10,7 +10,7 @@ writers only lay this out. Every figure a writer shows as text comes from
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -363,18 +363,23 @@ def ranking_chart(pack: MeetingPack) -> alt.TopLevelMixin | None:
     return charts.ranking_chart(pack.ranking, labels, pack.lang)
 
 
-def pack_charts(pack: MeetingPack) -> list[tuple[alt.TopLevelMixin, int, int | None]]:
+def iter_pack_charts(pack: MeetingPack) -> Iterator[tuple[alt.TopLevelMixin, int, int | None]]:
     """Every chart the pack draws, at the size the PDF and the deck draw it: (chart, width,
-    height). The writers draw them all ahead, several at a time (``render.render_ahead``)."""
-    jobs: list[tuple[alt.TopLevelMixin, int, int | None]] = []
+    height), each built when asked for. The writers hand them to ``render.render_ahead``,
+    which sends each to be drawn as soon as it is built."""
     for domain in pack.domains:
         found = domain_charts(pack, domain)
         height = chart_height(len(found))
-        jobs += [(c.chart, CHART_WIDTH, height) for c in found]
+        for chart in found:
+            yield chart.chart, CHART_WIDTH, height
     ranking = ranking_chart(pack)
     if ranking is not None:
-        jobs.append((ranking, RANKING_WIDTH, None))
-    return jobs
+        yield ranking, RANKING_WIDTH, None
+
+
+def pack_charts(pack: MeetingPack) -> list[tuple[alt.TopLevelMixin, int, int | None]]:
+    """:func:`iter_pack_charts`, all built."""
+    return list(iter_pack_charts(pack))
 
 
 def notes_sorted(notes: Sequence[Note]) -> list[Note]:

@@ -440,7 +440,9 @@ def behind_slides(deck: PresentationType, pack: MeetingPack) -> None:
 
 def deck(pack: MeetingPack, font: CjkFont | None = None) -> PresentationType:
     font = font or locate_cjk_font()
-    render_ahead(content.pack_charts(pack), font, png_scale=2.0, files=chart_files(pack))
+    render_ahead(
+        content.iter_pack_charts(pack), font, png_scale=2.0, files=chart_files(pack), wait=False
+    )
     presentation = Presentation()
     presentation.slide_width = SLIDE_WIDTH
     presentation.slide_height = SLIDE_HEIGHT

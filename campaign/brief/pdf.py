@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import html
+import threading
 from pathlib import Path
 
 from campaign import theme
@@ -20,7 +21,7 @@ from campaign.brief import content
 from campaign.brief.content import MeetingPack, PackDomain, PackKpi
 from campaign.brief.fonts import FALLBACK_FAMILY, CjkFont, locate_cjk_font
 from campaign.brief.render import chart_files, chart_svg, render_ahead
-from campaign.brief.svgtext import plain_svg
+from campaign.brief.svgtext import plain_svg, text_width
 from campaign.formatting import format_date, format_datetime, format_month
 from campaign.views import CHINA_TIME
 
@@ -350,12 +351,25 @@ def pack_html(pack: MeetingPack, font: CjkFont) -> str:
 def pdf_bytes(pack: MeetingPack, font: CjkFont | None = None) -> bytes:
     """The pack as PDF bytes; raises :class:`~campaign.brief.fonts.FontMissing` first if the
     CJK font is not installed."""
+    font = font or locate_cjk_font()
+    # WeasyPrint loads (about 0.5 s in a new process) while the helpers draw the charts.
+    loading = threading.Thread(target=_load_writer, args=(font,), name="pdf-writer-load")
+    loading.start()
+    try:
+        render_ahead(content.iter_pack_charts(pack), font, files=chart_files(pack), wait=False)
+    finally:
+        loading.join()
     import weasyprint
 
-    font = font or locate_cjk_font()
-    render_ahead(content.pack_charts(pack), font, files=chart_files(pack))
     document = weasyprint.HTML(string=pack_html(pack, font))
     return document.write_pdf()  # type: ignore[no-any-return]
+
+
+def _load_writer(font: CjkFont) -> None:
+    """Import WeasyPrint and read the font's advance widths (for :func:`plain_svg`)."""
+    import weasyprint  # noqa: F401
+
+    text_width("0", 10, font)
 
 
 def write_pdf(pack: MeetingPack, path: Path, font: CjkFont | None = None) -> None:

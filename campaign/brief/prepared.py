@@ -9,7 +9,9 @@ those files makes a new one.
 
 :func:`prepare` starts making a pack on a background thread (one at a time per process, so
 a burst of requests never takes both cores from the viewers) and returns at once; a
-request for a pack being made waits for that one instead of making it twice.
+request for a pack being made waits for that one instead of making it twice. The overview
+calls :func:`prepare_ahead`: the default view's PDF is made before anyone clicks (once per
+data version, language and scope), other views when their format is chosen.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ MAX_PACKS = 24
 # Packs waiting to be made in the background at most; beyond that a request makes its own.
 MAX_QUEUED = 4
 MAX_BYTES = 96 * 1024 * 1024
+# What :func:`prepare_ahead` makes for the default view before anyone asks.
+AHEAD_FORMATS: tuple[str, ...] = ("pdf",)
 
 _lock = threading.Lock()
 _packs: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
@@ -123,6 +127,20 @@ def pack_for_view(engine: KpiEngine, filters: Filters, lang: str, fmt: str) -> b
 def prepare(engine: KpiEngine, filters: Filters, lang: str, fmt: str) -> None:
     """Start making the pack in the background unless it is kept or being made."""
     _future(pack_key(engine, filters, lang, fmt), _maker(engine, filters, lang, fmt), True)
+
+
+def prepare_ahead(engine: KpiEngine, filters: Filters, lang: str) -> None:
+    """What the overview does on every run: start the chart helpers (once), and when the
+    view is the default one (the latest as-of date, for the city or the viewer's district)
+    start making its PDF in the background, so that the usual click is answered at once.
+    Other views are made when their format is chosen or clicked."""
+    from campaign.brief import drawing
+
+    drawing.start_helpers()
+    default = engine.default_filters()
+    if AHEAD_FORMATS and (filters.year, filters.as_of) == (default.year, default.as_of):
+        for fmt in AHEAD_FORMATS:
+            prepare(engine, filters, lang, fmt)
 
 
 def is_ready(engine: KpiEngine, filters: Filters, lang: str, fmt: str) -> bool:

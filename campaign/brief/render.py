@@ -7,8 +7,9 @@ for the deck in the same process; with a :class:`ChartFiles` folder (the pack's,
 built database) they are also kept on disk, so a new process (the command line, a restarted
 server) does not draw again a chart of the same data, view and font.
 
-Drawing is the slow part of a pack (vl-convert sets CJK text at about 0.15 s a chart, one
-chart at a time per process): a pack's 20 charts take about 3 s.
+A pack's charts are drawn ahead, in helper processes (:mod:`campaign.brief.drawing`), each
+sent as soon as its spec is built; a chart asked for on its own (the dashboard's, a test's)
+is drawn in this process, the same way.
 """
 
 from __future__ import annotations
@@ -19,22 +20,27 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
+from concurrent.futures import Future
+from functools import partial
 from pathlib import Path
 
 import altair as alt
 
-from campaign.brief.fonts import CjkFont, register_for_charts
+from campaign import theme
+from campaign.brief import drawing
+from campaign.brief.fonts import CjkFont
 
 _CACHE_SIZE = 128
 _cache: OrderedDict[str, str] = OrderedDict()
 _png_cache: OrderedDict[tuple[str, float], bytes] = OrderedDict()
+# A chart's spec, kept for the chart object it came from (building it takes some 15 ms).
+_specs: OrderedDict[tuple[int, int, int | None], tuple[alt.TopLevelMixin, dict, str]] = (
+    OrderedDict()
+)
+# Charts being drawn by the helpers, by spec: (the drawing, the PNG scale it makes or None).
+_pending: dict[str, tuple[Future[tuple[str, bytes | None]], float | None]] = {}
 _lock = threading.Lock()
-# A pack's charts are drawn this many at a time. vl-convert releases the GIL, but its one
-# JavaScript runtime per process draws one chart at a time, so threads overlap only the rest
-# (building specs, reading kept files, SVG → PNG for the deck).
-RENDER_THREADS = max(1, min(2, os.cpu_count() or 1))
 
 
 class ChartFiles:
@@ -118,6 +124,84 @@ def sized(chart: alt.TopLevelMixin, width: int, height: int | None = None) -> di
     return spec
 
 
+def _key(spec: dict[str, object]) -> str:
+    return json.dumps(spec, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _spec(chart: alt.TopLevelMixin, width: int, height: int | None) -> tuple[dict, str]:
+    """``sized(chart, width, height)`` and its JSON text, built once per chart object."""
+    index = (id(chart), width, height)
+    with _lock:
+        kept = _specs.get(index)
+        if kept is not None and kept[0] is chart:
+            _specs.move_to_end(index)
+            return kept[1], kept[2]
+    spec = sized(chart, width, height)
+    key = _key(spec)
+    with _lock:
+        _specs[index] = (chart, spec, key)  # the chart kept too: its id is not reused
+        while len(_specs) > _CACHE_SIZE:
+            _specs.popitem(last=False)
+    return spec, key
+
+
+def _remember_svg(key: str, svg: str) -> None:
+    with _lock:
+        _cache[key] = svg
+        _cache.move_to_end(key)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+
+
+def _remember_png(key: tuple[str, float], png: bytes) -> None:
+    with _lock:
+        _png_cache[key] = png
+        _png_cache.move_to_end(key)
+        while len(_png_cache) > _CACHE_SIZE:
+            _png_cache.popitem(last=False)
+
+
+def _kept_svg(key: str, font: CjkFont, files: ChartFiles | None) -> str | None:
+    """The SVG already drawn for ``key``: in memory, else in ``files``."""
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    if files is None:
+        return None
+    kept = files.get(_digest(key, font), "svg")
+    if kept is None:
+        return None
+    svg = kept.decode("utf-8")
+    _remember_svg(key, svg)
+    return svg
+
+
+def _kept_png(key: str, font: CjkFont, scale: float, files: ChartFiles | None) -> bytes | None:
+    with _lock:
+        if (key, scale) in _png_cache:
+            _png_cache.move_to_end((key, scale))
+            return _png_cache[(key, scale)]
+    if files is None:
+        return None
+    png = files.get(_digest(key, font, scale), "png")
+    if png is not None:
+        _remember_png((key, scale), png)
+    return png
+
+
+def _keep_svg(key: str, svg: str, font: CjkFont, files: ChartFiles | None) -> None:
+    _remember_svg(key, svg)
+    if files is not None:
+        files.put(_digest(key, font), "svg", svg.encode("utf-8"))
+
+
+def _keep_png(key: str, scale: float, png: bytes, font: CjkFont, files: ChartFiles | None) -> None:
+    _remember_png((key, scale), png)
+    if files is not None:
+        files.put(_digest(key, font, scale), "png", png)
+
+
 def chart_svg(
     chart: alt.TopLevelMixin,
     font: CjkFont,
@@ -126,32 +210,17 @@ def chart_svg(
     files: ChartFiles | None = None,
 ) -> str:
     """The chart as an SVG document (text kept as text, set in the CJK font)."""
-    import vl_convert
-
-    register_for_charts(font)
-    spec = sized(chart, width, height)
-    key = _key(spec)
+    spec, key = _spec(chart, width, height)
+    svg = _kept_svg(key, font, files)
+    if svg is not None:
+        return svg
     with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    digest = _digest(key, font) if files is not None else ""
-    kept = files.get(digest, "svg") if files is not None else None
-    if kept is not None:
-        svg = kept.decode("utf-8")
-    else:
-        svg = vl_convert.vegalite_to_svg(spec)
-        if files is not None:
-            files.put(digest, "svg", svg.encode("utf-8"))
-    with _lock:
-        _cache[key] = svg
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+        being_drawn = _pending.get(key)
+    if being_drawn is not None:
+        return being_drawn[0].result()[0]
+    svg = drawing.draw_svg(spec, key, font, theme.FONT_STACK)
+    _keep_svg(key, svg, font, files)
     return svg
-
-
-def _key(spec: dict[str, object]) -> str:
-    return json.dumps(spec, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def chart_png(
@@ -163,24 +232,19 @@ def chart_png(
     files: ChartFiles | None = None,
 ) -> bytes:
     """The chart as a PNG at ``scale`` × its pixel size (sharp on a projector)."""
-    import vl_convert
-
-    text_key = _key(sized(chart, width, height))
-    key = (text_key, scale)
+    _, key = _spec(chart, width, height)
+    png = _kept_png(key, font, scale, files)
+    if png is not None:
+        return png
     with _lock:
-        if key in _png_cache:
-            _png_cache.move_to_end(key)
-            return _png_cache[key]
-    digest = _digest(text_key, font, scale) if files is not None else ""
-    png = files.get(digest, "png") if files is not None else None
-    if png is None:
-        png = vl_convert.svg_to_png(chart_svg(chart, font, width, height, files), scale=scale)
-        if files is not None:
-            files.put(digest, "png", png)
-    with _lock:
-        _png_cache[key] = png
-        while len(_png_cache) > _CACHE_SIZE:
-            _png_cache.popitem(last=False)
+        being_drawn = _pending.get(key)
+    if being_drawn is not None and being_drawn[1] == scale:
+        drawn = being_drawn[0].result()[1]
+        if drawn is not None:
+            return drawn
+    svg = chart_svg(chart, font, width, height, files)
+    png = drawing.svg_png(svg, font, theme.FONT_STACK, scale)
+    _keep_png(key, scale, png, font, files)
     return png
 
 
@@ -188,26 +252,61 @@ ChartJob = tuple[alt.TopLevelMixin, int, "int | None"]
 
 
 def render_ahead(
-    jobs: Sequence[ChartJob],
+    jobs: Iterable[ChartJob],
     font: CjkFont,
     png_scale: float | None = None,
     files: ChartFiles | None = None,
+    wait: bool = True,
 ) -> None:
-    """Draw ``jobs`` (chart, width, height) into the caches, several at a time, so that
-    laying out the pack afterwards finds every chart drawn (as SVG, and as PNG at
-    ``png_scale`` when given)."""
-    register_for_charts(font)
+    """Have ``jobs`` (chart, width, height) drawn (as SVG, and as PNG at ``png_scale`` when
+    given) by the helper processes, each sent as soon as its spec is built (``jobs`` may be
+    a generator that builds the charts one by one); each drawing is kept in the caches and
+    ``files`` as it arrives.
 
-    def draw(job: ChartJob) -> None:
-        chart, width, height = job
+    With ``wait``, return when all are drawn (a failed drawing raises here). Without, return
+    at once: :func:`chart_svg` and :func:`chart_png` wait for a chart still being drawn, so
+    a writer can lay out what has no chart meanwhile."""
+    waiting: list[Future[tuple[str, bytes | None]]] = []
+    for chart, width, height in jobs:
+        spec, key = _spec(chart, width, height)
+        svg = _kept_svg(key, font, files)
         if png_scale is None:
-            chart_svg(chart, font, width, height, files)
-        else:
-            chart_png(chart, font, width, height, png_scale, files)
+            if svg is not None:
+                continue
+        elif _kept_png(key, font, png_scale, files) is not None:
+            continue
+        with _lock:
+            being_drawn = _pending.get(key)
+            if being_drawn is not None and (png_scale is None or being_drawn[1] == png_scale):
+                waiting.append(being_drawn[0])
+                continue
+            job = drawing.Drawing(spec, key, font, theme.FONT_STACK, png_scale, svg)
+            future = drawing.submit(job)
+            _pending[key] = (future, png_scale)
+        future.add_done_callback(partial(_drawn, key, svg is None, png_scale, font, files))
+        waiting.append(future)
+    if wait:
+        for future in waiting:
+            future.result()
 
-    if len(jobs) <= 1 or RENDER_THREADS == 1:
-        for job in jobs:
-            draw(job)
-        return
-    with ThreadPoolExecutor(RENDER_THREADS, thread_name_prefix="chart") as pool:
-        list(pool.map(draw, jobs))
+
+def _drawn(
+    key: str,
+    svg_drawn: bool,
+    png_scale: float | None,
+    font: CjkFont,
+    files: ChartFiles | None,
+    future: Future[tuple[str, bytes | None]],
+) -> None:
+    """Keep a drawing the helpers sent back (whoever waits for it gets it from ``future``)."""
+    try:
+        if future.exception() is None:
+            svg, png = future.result()
+            if svg_drawn:
+                _keep_svg(key, svg, font, files)
+            if png is not None and png_scale is not None:
+                _keep_png(key, png_scale, png, font, files)
+    finally:
+        with _lock:
+            if _pending.get(key, (None, None))[0] is future:
+                del _pending[key]
