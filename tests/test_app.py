@@ -309,3 +309,31 @@ def test_pages_explain_missing_data_instead_of_failing(small_data, page, lang):
         at.selectbox(key="w_kpi").select("talent_high_skill").run()
         assert_clean(at)
         assert at.info, "an explanation instead of an empty chart"
+
+
+def test_the_overview_starts_making_its_default_view_s_pdf_before_any_click(monkeypatch):
+    from campaign.brief import prepared
+
+    monkeypatch.setattr(prepared, "AHEAD_FORMATS", ("pdf",))  # off for the other page tests
+    prepared.forget_all()
+    at = open_app({"lang": "zh"})
+    assert_clean(at)
+    ctx = context(at)
+    key = prepared.pack_key(ctx.engine, ctx.filters, "zh", "pdf")
+    with prepared._lock:
+        started = key in prepared._making or key in prepared._packs
+    assert started
+    assert prepared.pack_for_view(ctx.engine, ctx.filters, "zh", "pdf")[:5] == b"%PDF-"
+    # a view other than the default one is not made ahead
+    from campaign import app_state
+
+    default = ctx.filters
+    at = open_app(
+        {"lang": "zh", app_state.PARAM_YEAR: str(default.year), app_state.PARAM_MONTH: "6"}
+    )
+    assert_clean(at)
+    other = context(at).filters
+    assert other != ctx.filters
+    assert not prepared.is_ready(ctx.engine, other, "zh", "pdf")
+    with prepared._lock:
+        assert prepared.pack_key(ctx.engine, other, "zh", "pdf") not in prepared._making

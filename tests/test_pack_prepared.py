@@ -222,7 +222,8 @@ def test_the_chart_folder_is_bounded_and_an_unwritable_one_is_not_an_error(tmp_p
     assert blocked.get("d", "svg") is None
 
 
-def test_the_default_view_s_pdf_is_made_ahead_and_other_views_are_not(folder, counted):
+def test_the_default_view_s_pdf_is_made_ahead_and_other_views_are_not(folder, counted, monkeypatch):
+    monkeypatch.setattr(prepared, "AHEAD_FORMATS", ("pdf",))  # off for the other tests
     engine = engine_for(folder)
     default = engine.default_filters()
     other = Filters(default.year, date(2022, 6, 30), None)

@@ -236,7 +236,9 @@ class HelperPool:
                 helper.start()
 
     def submit(self, job: Drawing) -> Future[tuple[str, bytes | None]]:
-        self.start()
+        """Queue ``job``; a helper that does not run is started by its feeder (not here:
+        starting waits for the chart a helper is drawing, and charts are sent one by one
+        while the next is built)."""
         future: Future[tuple[str, bytes | None]] = Future()
         self._jobs.put((job, future))
         return future
