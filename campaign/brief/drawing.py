@@ -27,6 +27,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any, cast
 
 from campaign.brief.fonts import CjkFont, register_for_charts
 from campaign.brief.measure import measuring_family, svg_attribute, with_family
@@ -64,7 +65,7 @@ def draw_svg(spec: dict[str, object], key: str, font: CjkFont, stack: str) -> st
     measuring = _measuring_stack(font, stack, key)
     if measuring is None:
         return vl_convert.vegalite_to_svg(spec)  # type: ignore[no-any-return]
-    drawn = vl_convert.vegalite_to_svg(with_family(spec, stack, measuring))
+    drawn = vl_convert.vegalite_to_svg(cast(dict[str, Any], with_family(spec, stack, measuring)))
     return drawn.replace(svg_attribute(measuring), svg_attribute(stack))  # type: ignore[no-any-return]
 
 
