@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages import _staff, _ui
 from campaign import workbench
-from campaign.access import Action
+from campaign.access import Action, may_change_kpis
 from campaign.formatting import format_datetime
 from campaign.query_files import (
     QueryFileError,
@@ -27,14 +27,18 @@ queries_dir = ctx.engine.queries_dir
 # A district-limited user's draft runs on their district's rows only (campaign.sandbox).
 user = _staff.current_user()
 district = user.district if user is not None else None
+# ... and they preview only: a KPI file gives every district's figure (access.may_change_kpis).
+may_change = may_change_kpis(user)
 kpi_id = _ui.kpi_selector(ctx)
+if not may_change:
+    st.info(ctx.t("editor.city_only"), icon=":material/lock:")
 
 with st.expander(ctx.t("bench.edit.new_title"), icon=":material/add:"):
     with st.form("new_kpi"):
         new_id = st.text_input(ctx.t("bench.edit.new_id"), placeholder="loans_total")
-        if st.form_submit_button(ctx.t("bench.edit.create")):
+        if st.form_submit_button(ctx.t("bench.edit.create"), disabled=not may_change):
             try:
-                create_kpi(queries_dir, new_id.strip(), new_kpi_template(new_id.strip()))
+                create_kpi(queries_dir, new_id.strip(), new_kpi_template(new_id.strip()), user=user)
             except QueryFileError as refused:
                 st.error(ctx.t(refused.key, **refused.params), icon=":material/error:")
             else:
@@ -92,9 +96,9 @@ if previewed is not None:
             width="stretch",
         )
     with save_clicked:
-        can_save = not preview.errors and previewed_text == draft
+        can_save = may_change and not preview.errors and previewed_text == draft
         if st.button(ctx.t("bench.edit.save"), icon=":material/save:", disabled=not can_save):
-            save_query(queries_dir, kpi_id, draft, by=_staff.actor())
+            save_query(queries_dir, kpi_id, draft, user=user)
             st.session_state.pop(f"{draft_key}_preview", None)
             st.toast(ctx.t("bench.edit.saved", name=path.name), icon=":material/check:")
             ctx.engine.recheck()
@@ -117,10 +121,12 @@ for version in versions:
     )
     with st.expander(title):
         st.code(version.text, language="sql")
-        clicked = st.button(ctx.t("bench.edit.rollback"), key=f"rollback_{version.id}")
+        clicked = st.button(
+            ctx.t("bench.edit.rollback"), key=f"rollback_{version.id}", disabled=not may_change
+        )
 
     def rollback(version_id: str = version.id, when: str = when, kpi: str = kpi_id) -> bool:
-        rollback_query(queries_dir, kpi, version_id, by=_staff.actor())
+        rollback_query(queries_dir, kpi, version_id, user=user)
         st.toast(ctx.t("bench.edit.rolled_back", when=when), icon=":material/undo:")
         ctx.engine.recheck()
         return True

@@ -19,6 +19,10 @@ Follow-up notes (督办) follow the same rule for writing: a district-limited us
 for their own district only, never for 全市 or another district (:func:`may_write_note`,
 checked by :class:`campaign.notes.NotesStore` itself, so no page can forget it).
 
+KPI files define every district's figure and the city's: a district-limited analyst drafts
+and previews (on their own district's rows only) but does not save or roll back a KPI
+(:func:`may_change_kpis`, checked by :mod:`campaign.query_files` itself).
+
 In local mode (no login configured) the person at the keyboard is :data:`LOCAL_USER`, an
 admin, and the app shows a "本地模式" badge.
 """
@@ -127,6 +131,13 @@ def may_write_note(user: User | None, scope: str | None) -> bool:
     if user.district is None:
         return True
     return scope == user.district
+
+
+def may_change_kpis(user: User | None) -> bool:
+    """Whether ``user`` may save, create or roll back a KPI file: the KPI editors who are not
+    limited to a district (a KPI file gives every district's figure, and a district-limited
+    user's preview only ever ran on their own district's rows)."""
+    return allowed(user, Action.EDIT_KPI) and user is not None and user.district is None
 
 
 def scopes_for(user: User | None, districts: Sequence[str]) -> tuple[str, ...]:

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from campaign import sandbox
+from campaign import access, sandbox
+from campaign.access import User
 from campaign.kpi import KpiEngine
 from campaign.kpi.database import DatabaseFile
 from campaign.model import DOMAINS, Filters, KpiError, KpiResult
@@ -228,10 +229,14 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def save_query(
-    queries_dir: Path, kpi_id: str, text: str, *, by: str | None = None, action: str = "save"
+    queries_dir: Path, kpi_id: str, text: str, *, user: User | None, action: str = "save"
 ) -> Path:
     """Write the KPI's file atomically; the version it replaces goes to the history, and
-    its log (``log.jsonl``) says what replaced it and who (``by``)."""
+    its log (``log.jsonl``) says what replaced it and who (``user``). Refused
+    (``editor.city_only``) unless ``user`` may change KPIs (:func:`access.may_change_kpis`)."""
+    if not access.may_change_kpis(user):
+        raise QueryFileError("editor.city_only")
+    by = access.actor(user)
     path = query_path(queries_dir, kpi_id)
     with _lock:
         if path.exists():
@@ -266,16 +271,16 @@ def query_versions(queries_dir: Path, kpi_id: str) -> list[QueryVersion]:
     return sorted(found, key=lambda v: v.id, reverse=True)
 
 
-def rollback_query(
-    queries_dir: Path, kpi_id: str, version_id: str, *, by: str | None = None
-) -> Path:
+def rollback_query(queries_dir: Path, kpi_id: str, version_id: str, *, user: User | None) -> Path:
     """Make a kept version current again (the current one is kept in turn, logged with who
-    rolled back)."""
+    rolled back); refused like :func:`save_query`."""
+    if not access.may_change_kpis(user):
+        raise QueryFileError("editor.city_only")
     source = Path(queries_dir) / HISTORY / check_id(kpi_id) / Path(version_id).name
     if not source.exists():
         raise QueryFileError("editor.no_such_version", version=version_id)
     text = source.read_text(encoding="utf-8")
-    return save_query(queries_dir, kpi_id, text, by=by, action="rollback")
+    return save_query(queries_dir, kpi_id, text, user=user, action="rollback")
 
 
 def new_kpi_template(
@@ -307,12 +312,14 @@ def new_kpi_template(
     )
 
 
-def create_kpi(queries_dir: Path, kpi_id: str, text: str | None = None) -> Path:
-    """Create a new KPI file (refused if the id exists)."""
+def create_kpi(
+    queries_dir: Path, kpi_id: str, text: str | None = None, *, user: User | None
+) -> Path:
+    """Create a new KPI file (refused if the id exists, or like :func:`save_query`)."""
     path = query_path(queries_dir, kpi_id)
     if path.exists():
         raise QueryFileError("editor.exists", kpi_id=kpi_id)
-    return save_query(queries_dir, kpi_id, text or new_kpi_template(kpi_id))
+    return save_query(queries_dir, kpi_id, text or new_kpi_template(kpi_id), user=user)
 
 
 __all__ = [

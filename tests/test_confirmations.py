@@ -79,10 +79,11 @@ def test_a_kpi_save_and_rollback_record_who_did_them(tmp_path):
     queries = tmp_path / "queries"
     shutil.copytree(ROOT / "queries", queries, ignore=shutil.ignore_patterns(".history"))
     original = (queries / "financing_amount.sql").read_text("utf-8")
-    save_query(queries, "financing_amount", original + "-- edited\n", by="zhao")
+    save_query(queries, "financing_amount", original + "-- edited\n", user=User("zhao", "analyst"))
     (kept,) = query_versions(queries, "financing_amount")
     assert (kept.action, kept.by, kept.text) == ("save", "zhao", original)
-    rollback_query(queries, "financing_amount", kept.id, by="李娜（li.na）")
+    li_na = User("li.na", "steward", display_name="李娜")
+    rollback_query(queries, "financing_amount", kept.id, user=li_na)
     newest, _replaced_by_save = query_versions(queries, "financing_amount")
     assert (newest.action, newest.by) == ("rollback", "李娜（li.na）")
     assert newest.text == original + "-- edited\n"
@@ -147,7 +148,7 @@ def test_a_kpi_rollback_asks_first_then_records_who_and_shows_it(queries_copy, m
     at.switch_page("app_pages/kpi_edit.py").run()
     kpi_id = at.session_state["w_kpi"]
     original = (queries_copy / f"{kpi_id}.sql").read_text("utf-8")
-    save_query(queries_copy, kpi_id, original + "-- edited\n", by="zhao")
+    save_query(queries_copy, kpi_id, original + "-- edited\n", user=User("zhao", "analyst"))
     at.run()
     rollback = next(b for b in at.button if b.key and b.key.startswith("rollback_"))
     rollback.click().run()

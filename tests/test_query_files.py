@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from campaign.access import LOCAL_USER, User
 from campaign.kpi import KpiEngine
 from campaign.model import Filters
 from campaign.query_files import (
@@ -66,12 +67,12 @@ def test_edit_preview_save_rollback_round_trip(folders):
     assert (queries / "financing_amount.sql").read_text("utf-8") == original
     assert city(engine, "financing_amount") == pytest.approx(6.0)
 
-    save_query(queries, "financing_amount", draft)
+    save_query(queries, "financing_amount", draft, user=LOCAL_USER)
     assert city(engine, "financing_amount") == pytest.approx(4.0)  # same engine, no restart
     (kept,) = query_versions(queries, "financing_amount")
     assert kept.text == original
 
-    rollback_query(queries, "financing_amount", kept.id)
+    rollback_query(queries, "financing_amount", kept.id, user=LOCAL_USER)
     assert city(engine, "financing_amount") == pytest.approx(6.0)
     assert len(query_versions(queries, "financing_amount")) == 2
 
@@ -91,10 +92,10 @@ def test_a_new_kpi_from_the_template_works_at_once(folders):
     data, queries = folders
     engine = KpiEngine(data, queries)
     assert preview_draft(engine, "loans_total", new_kpi_template("loans_total"), FILTERS).ok
-    create_kpi(queries, "loans_total")
+    create_kpi(queries, "loans_total", user=LOCAL_USER)
     assert city(engine, "loans_total") == pytest.approx(6.0)
     with pytest.raises(QueryFileError) as refused:
-        create_kpi(queries, "loans_total")
+        create_kpi(queries, "loans_total", user=LOCAL_USER)
     assert refused.value.key == "editor.exists"
 
 
@@ -111,4 +112,29 @@ def test_an_edit_made_on_disk_by_hand_shows_on_the_next_call(folders):
 def test_ids_that_could_escape_or_confuse_are_refused(folders, bad):
     _, queries = folders
     with pytest.raises(QueryFileError):
-        save_query(queries, bad, "SELECT 1")
+        save_query(queries, bad, "SELECT 1", user=LOCAL_USER)
+
+
+def test_only_city_wide_kpi_editors_save_create_or_roll_back(folders):
+    """A KPI file gives every district's figure: a 莱西市-limited analyst previews on 莱西市's
+    rows only, and may not save, create or roll back (nor may a viewer, or nobody)."""
+    _, queries = folders
+    path = queries / "financing_amount.sql"
+    original = path.read_text("utf-8")
+    save_query(queries, "financing_amount", original + "-- v2\n", user=User("zhao", "analyst"))
+    (kept,) = query_versions(queries, "financing_amount")
+    for refused_user in (
+        User("li", "analyst", district="莱西市"),
+        User("wang", "steward", district="城阳区"),
+        User("guest", "viewer"),
+        None,
+    ):
+        with pytest.raises(QueryFileError, match=r"^editor\.city_only$"):
+            save_query(queries, "financing_amount", "SELECT 1", user=refused_user)
+        with pytest.raises(QueryFileError, match=r"^editor\.city_only$"):
+            rollback_query(queries, "financing_amount", kept.id, user=refused_user)
+        with pytest.raises(QueryFileError, match=r"^editor\.city_only$"):
+            create_kpi(queries, "loans_total", user=refused_user)
+    assert path.read_text("utf-8") == original + "-- v2\n"
+    assert not (queries / "loans_total.sql").exists()
+    assert len(query_versions(queries, "financing_amount")) == 1

@@ -92,6 +92,34 @@ def test_editing_a_kpi_previews_the_draft_beside_the_current_numbers(queries_cop
     assert list((queries_copy / ".history" / kpi_id).glob("*.sql"))
 
 
+def test_a_district_limited_analyst_previews_a_kpi_but_cannot_save_or_roll_back(
+    queries_copy, monkeypatch
+):
+    from app_pages import _staff
+    from campaign.access import LOCAL_USER, User
+    from campaign.query_files import query_versions, save_query
+
+    monkeypatch.setattr(_staff, "current_user", lambda: User("li", "analyst", district="莱西市"))
+    at = open_page("app_pages/kpi_edit.py")
+    kpi_id = at.session_state["w_kpi"]
+    original = (queries_copy / f"{kpi_id}.sql").read_text("utf-8")
+    save_query(queries_copy, kpi_id, original + "-- v2\n", user=LOCAL_USER)  # a version to undo
+    at.run()
+    assert any("限定区市的账号只能预览指标" in i.value for i in at.info)
+    draft_key = f"draft_{kpi_id}"
+    text = at.text_area(key=draft_key).value
+    at.text_area(key=draft_key).input(text.replace("SELECT", "SELECT -- edited\n", 1))
+    next(b for b in at.button if b.label == "预览").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("检查通过" in s.value for s in at.success)  # the preview works (莱西市 only)
+    assert next(b for b in at.button if b.label == "保存").disabled
+    rollbacks = [b for b in at.button if b.key and b.key.startswith("rollback_")]
+    assert rollbacks and all(b.disabled for b in rollbacks)
+    assert at.get("form_submit_button")[0].proto.disabled
+    assert (queries_copy / f"{kpi_id}.sql").read_text("utf-8") == original + "-- v2\n"
+    assert len(query_versions(queries_copy, kpi_id)) == 1
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_upload_page_explains_itself(queries_copy, lang):
     at = open_page("app_pages/upload.py", lang)
