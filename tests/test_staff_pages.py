@@ -107,7 +107,7 @@ def test_a_district_limited_analyst_previews_a_kpi_but_cannot_save_or_roll_back(
     at.run()
     assert any("限定区市的账号只能预览指标" in i.value for i in at.info)
     draft_key = f"draft_{kpi_id}"
-    text = at.text_area(key=draft_key).value
+    text = at.text_area(key=draft_key).value or ""
     at.text_area(key=draft_key).input(text.replace("SELECT", "SELECT -- edited\n", 1))
     next(b for b in at.button if b.label == "预览").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
