@@ -44,3 +44,18 @@ def summary(machine: dict[str, object] | None = None) -> str:
         f"{m['cores']} cores, {m['cpu']}, {m['memory_gib']} GiB RAM; Python {m['python']}, "
         f"DuckDB {m['duckdb']}, {m['os']}"
     )
+
+
+def loop_rate(seconds: float = 1.0, runs: int = 3) -> float:
+    """Millions of iterations a second of a bare Python loop, median of ``runs``: how fast
+    this (possibly shared) machine is right now, to read the other figures against."""
+    import statistics
+    import time
+
+    rates = []
+    for _ in range(runs):
+        count, started = 0, time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            count += 1
+        rates.append(count / seconds / 1e6)
+    return statistics.median(rates)

@@ -15,8 +15,13 @@ On a private copy of the shipped sample (its database built first), measures:
 
 Budgets (issue 14): each format under 3 s warm and under 6 s cold. Each figure is the median
 of several runs. Prints a Markdown table; ``--write`` saves it to ``docs/benchmarks-pack.md``.
+The header gives the machine's speed at the time (a bare Python loop, see
+``bench_machine.loop_rate``): on a shared machine it varies, and every figure with it.
+``--baseline REV`` also runs the two cold columns with the code of git revision ``REV``
+(checked out in a temporary worktree), one run of each after the other, so that a change
+is compared with what it replaced on the same machine at the same moment.
 
-    python benchmarks/bench_pack.py [--runs 3] [--write]
+    python benchmarks/bench_pack.py [--runs 3] [--write] [--baseline REV]
 """
 
 from __future__ import annotations
@@ -52,7 +57,8 @@ def private_sample(folder: Path) -> Path:
     return data
 
 
-def cold(data: Path, fmt: str, out: Path, charts_kept: bool) -> float:
+def cold(data: Path, fmt: str, out: Path, charts_kept: bool, code: Path = ROOT) -> float:
+    """A fresh ``campaign brief`` process of the code in ``code``, start to exit."""
     if not charts_kept:
         shutil.rmtree(data / ".build" / "charts", ignore_errors=True)
     target = out / f"pack.{fmt}"
@@ -60,13 +66,13 @@ def cold(data: Path, fmt: str, out: Path, charts_kept: bool) -> float:
     subprocess.run(
         [
             *(sys.executable, "-m", "campaign", "brief", "--data", str(data)),
-            *("--queries", str(ROOT / "queries"), "--as-of", AS_OF.isoformat()),
+            *("--queries", str(code / "queries"), "--as-of", AS_OF.isoformat()),
             *("--out", str(target)),
         ],
         check=True,
         capture_output=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=code,
+        env={**os.environ, "PYTHONPATH": str(code)},
     )
     elapsed = time.perf_counter() - started
     assert target.stat().st_size > 0
@@ -82,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--baseline", metavar="REV", help="also time the cold runs of REV")
     args = parser.parse_args()
 
     from campaign.brief import prepared
@@ -89,15 +96,46 @@ def main() -> None:
     from campaign.model import Filters
 
     machine = bench_machine.describe()
+    speed_before = bench_machine.loop_rate()
     rows: list[tuple[str, float, float, float, float, float]] = []
+    baseline_rows: list[tuple[str, float, float]] = []
     with tempfile.TemporaryDirectory(prefix="bench-pack-") as tmp:
         data = private_sample(Path(tmp))
         out = Path(tmp) / "out"
         out.mkdir()
-        cold_first = {
-            fmt: [cold(data, fmt, out, False) for _ in range(args.runs)] for fmt in FORMATS
-        }
-        cold_kept = {f: [cold(data, f, out, True) for _ in range(args.runs)] for f in FORMATS}
+        old_code = Path(tmp) / "baseline"
+        if args.baseline:
+            subprocess.run(
+                ["git", "worktree", "add", "--detach", str(old_code), args.baseline],
+                check=True,
+                capture_output=True,
+                cwd=ROOT,
+            )
+        try:
+            cold_first: dict[str, list[float]] = {fmt: [] for fmt in FORMATS}
+            cold_kept: dict[str, list[float]] = {fmt: [] for fmt in FORMATS}
+            old_first: dict[str, list[float]] = {fmt: [] for fmt in FORMATS}
+            old_kept: dict[str, list[float]] = {fmt: [] for fmt in FORMATS}
+            for fmt in FORMATS:
+                for _ in range(args.runs):  # this code and the baseline's, in turn
+                    cold_first[fmt].append(cold(data, fmt, out, False))
+                    cold_kept[fmt].append(cold(data, fmt, out, True))
+                    if args.baseline:
+                        old_first[fmt].append(cold(data, fmt, out, False, old_code))
+                        old_kept[fmt].append(cold(data, fmt, out, True, old_code))
+        finally:
+            if args.baseline:
+                subprocess.run(
+                    ["git", "worktree", "remove", "--force", str(old_code)],
+                    check=False,
+                    capture_output=True,
+                    cwd=ROOT,
+                )
+        if args.baseline:
+            baseline_rows = [
+                (f, statistics.median(old_first[f]), statistics.median(old_kept[f]))
+                for f in FORMATS
+            ]
 
         engine = KpiEngine(data, ROOT / "queries", persist_facts=False)
         # Warm the process: one pack of every format for a view the runs below never ask for.
@@ -137,12 +175,14 @@ def main() -> None:
                 )
             )
 
+    speed_after = bench_machine.loop_rate()
     lines = [
         "# Meeting pack benchmark",
         "",
         f"Machine: {bench_machine.summary(machine)}. City view, as of {AS_OF}, shipped sample;",
         f"median of {args.runs} runs. Budgets: under {COLD_BUDGET:.0f} s cold, under "
-        f"{WARM_BUDGET:.0f} s warm.",
+        f"{WARM_BUDGET:.0f} s warm. Machine speed (bare Python loop, millions of iterations a "
+        f"second): {speed_before:.1f} before the runs, {speed_after:.1f} after.",
         "",
         "| format | cold, first | cold, charts kept | warm, new view | warm, charts drawn "
         "| warm, kept |",
@@ -155,6 +195,17 @@ def main() -> None:
             f"| {kept_s * 1000:.1f} ms |"
         )
     lines += ["", "Over budget: **bold**."]
+    if baseline_rows:
+        lines += [
+            "",
+            f"The same cold runs with the code of `{args.baseline}`, each run right after "
+            "this code's:",
+            "",
+            "| format | cold, first | cold, charts kept |",
+            "|---|---|---|",
+        ]
+        for fmt, first, kept in baseline_rows:
+            lines.append(f"| {fmt} | {first:.2f} s | {kept:.2f} s |")
     report = "\n".join(lines) + "\n"
     print(report)
     if args.write:
