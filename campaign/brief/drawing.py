@@ -145,6 +145,7 @@ class _Helper:
                 self._start()
 
     def _start(self) -> None:
+        self.stop(wait=False)  # a helper that died: its pipes closed (it is reaped already)
         root = str(Path(__file__).resolve().parents[2])
         path = os.environ.get("PYTHONPATH")
         env = {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
