@@ -14,6 +14,7 @@ import os
 import pwd
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -149,6 +150,13 @@ def as_nobody(*command: str) -> subprocess.CompletedProcess[str]:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI runs as root with util-linux's setpriv")
         pytest.skip("needs root and setpriv to run as another user")
+    for folder in (ROOT, Path(sys.executable).parent, *ROOT.parents):
+        if not folder.stat().st_mode & stat.S_IXOTH:
+            pytest.fail(
+                f"these tests run the command line as nobody, who cannot enter {folder} "
+                f"(mode {folder.stat().st_mode & 0o777:o}): put the checkout and its .venv "
+                "where every user may enter (CI's is; /root is not)"
+            )
     return subprocess.run(
         [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command],
         cwd=ROOT,
