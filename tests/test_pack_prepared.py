@@ -237,3 +237,23 @@ def test_the_default_view_s_pdf_is_made_ahead_and_other_views_are_not(folder, co
     from campaign.brief import drawing
 
     assert drawing.helper_pids()  # started with the overview, before any click
+
+
+def test_a_pack_made_ahead_that_fails_is_not_started_again_on_every_run(folder, monkeypatch):
+    monkeypatch.setattr(prepared, "AHEAD_FORMATS", ("pdf",))
+    attempts: list[str] = []
+
+    def failing(pack, fmt, font=None):
+        attempts.append(fmt)
+        raise RuntimeError("no CJK font")
+
+    monkeypatch.setattr(prepared, "pack_bytes", failing)
+    engine = engine_for(folder)
+    default = engine.default_filters()
+    for _ in range(3):  # the overview runs again and again
+        prepared.prepare_ahead(engine, default, "zh")
+        prepared._worker.submit(lambda: None).result()  # the background attempt is over
+    assert attempts == ["pdf"]
+    with pytest.raises(RuntimeError, match="no CJK font"):  # a click still says why
+        prepared.pack_for_view(engine, default, "zh", "pdf")
+    assert attempts == ["pdf", "pdf"]

@@ -38,6 +38,7 @@ AHEAD_FORMATS: tuple[str, ...] = ("pdf",)
 _lock = threading.Lock()
 _packs: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
 _making: dict[tuple[object, ...], Future[bytes]] = {}
+_failed_ahead: OrderedDict[tuple[object, ...], None] = OrderedDict()
 _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meeting-pack")
 
 
@@ -138,9 +139,26 @@ def prepare_ahead(engine: KpiEngine, filters: Filters, lang: str) -> None:
 
     drawing.start_helpers()
     default = engine.default_filters()
-    if AHEAD_FORMATS and (filters.year, filters.as_of) == (default.year, default.as_of):
-        for fmt in AHEAD_FORMATS:
-            prepare(engine, filters, lang, fmt)
+    if not AHEAD_FORMATS or (filters.year, filters.as_of) != (default.year, default.as_of):
+        return
+    for fmt in AHEAD_FORMATS:
+        key = pack_key(engine, filters, lang, fmt)
+        with _lock:
+            if key in _failed_ahead:
+                continue  # it failed (no CJK font, a broken wording file): a click says why
+        found = _future(key, _maker(engine, filters, lang, fmt), True)
+        if isinstance(found, Future):
+            found.add_done_callback(lambda done, key=key: _note_failure(key, done))
+
+
+def _note_failure(key: tuple[object, ...], done: Future[bytes]) -> None:
+    """Remember a pack made ahead that failed, so that the overview's next run (every click
+    on the page) does not start it again; a change to what it depends on is a new key."""
+    if not done.cancelled() and done.exception() is not None:
+        with _lock:
+            _failed_ahead[key] = None
+            while len(_failed_ahead) > MAX_PACKS:
+                _failed_ahead.popitem(last=False)
 
 
 def is_ready(engine: KpiEngine, filters: Filters, lang: str, fmt: str) -> bool:
@@ -153,3 +171,4 @@ def forget_all() -> None:
     """Drop every kept pack (tests)."""
     with _lock:
         _packs.clear()
+        _failed_ahead.clear()
