@@ -20,6 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from campaign.brief import build_pack, pack_bytes
@@ -148,7 +149,7 @@ def prepare_ahead(engine: KpiEngine, filters: Filters, lang: str) -> None:
                 continue  # it failed (no CJK font, a broken wording file): a click says why
         found = _future(key, _maker(engine, filters, lang, fmt), True)
         if isinstance(found, Future):
-            found.add_done_callback(lambda done, key=key: _note_failure(key, done))
+            found.add_done_callback(partial(_note_failure, key))
 
 
 def _note_failure(key: tuple[object, ...], done: Future[bytes]) -> None:
