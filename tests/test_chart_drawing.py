@@ -151,3 +151,19 @@ def test_a_writer_that_does_not_wait_gets_every_chart_drawn_once(pack, font, mon
     while render._pending and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not render._pending
+
+
+def test_the_copies_of_a_killed_process_are_removed_and_a_live_one_s_are_kept(tmp_path):
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    abandoned = tmp_path / f"{measure.FOLDER_PREFIX}{gone.stdout.strip()}-abc"
+    alive = tmp_path / f"{measure.FOLDER_PREFIX}{os.getpid()}-def"
+    other = tmp_path / "campaign-measure-notapid"
+    for folder in (abandoned, alive, other):
+        folder.mkdir()
+        (folder / "CampaignMeasure1.otf").write_bytes(b"font")
+    assert measure.remove_abandoned_folders(tmp_path) == [abandoned]
+    assert not abandoned.exists() and alive.exists() and other.exists()

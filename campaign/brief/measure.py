@@ -22,6 +22,7 @@ import atexit
 import html
 import io
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -67,13 +68,43 @@ _folder: Path | None = None
 _made = 0  # copies made by this process, all fonts: each has a family name of its own
 
 
+FOLDER_PREFIX = "campaign-measure-"
+
+
 def _copies_folder() -> Path:
+    """This process's folder of copies, in the temp folder: ``campaign-measure-<pid>-…``.
+    vl-convert reads a copy each time it sets text, so the folder stays until the process
+    ends (and goes then). The folders of processes that ended without removing theirs
+    (killed) are removed when a new one is made."""
     global _folder
     if _folder is None:
-        _folder = Path(tempfile.mkdtemp(prefix="campaign-measure-"))
-        # vl-convert reads the file each time it sets text: it stays until the process ends.
+        remove_abandoned_folders(Path(tempfile.gettempdir()))
+        _folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
         atexit.register(shutil.rmtree, _folder, True)
     return _folder
+
+
+def remove_abandoned_folders(parent: Path) -> list[Path]:
+    """Remove the copy folders in ``parent`` whose process is gone; return them."""
+    removed = []
+    for folder in parent.glob(f"{FOLDER_PREFIX}*"):
+        pid_text = folder.name[len(FOLDER_PREFIX) :].split("-", 1)[0]
+        if not pid_text.isdigit() or folder.owner() != _user_name():
+            continue
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        except PermissionError:
+            continue  # alive, another user's
+    return removed
+
+
+def _user_name() -> str:
+    import pwd
+
+    return pwd.getpwuid(os.getuid()).pw_name
 
 
 @lru_cache(maxsize=8)
