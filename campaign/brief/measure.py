@@ -54,8 +54,7 @@ MAX_COPIES = 64
 class _Copies:
     """The copies this process has made for one font, and the characters the newest holds."""
 
-    def __init__(self, font: CjkFont) -> None:
-        self.font = font
+    def __init__(self) -> None:
         self.characters: frozenset[str] = frozenset()
         self.family: str | None = None
         self.made = 0
@@ -152,7 +151,7 @@ def measuring_family(font: CjkFont, text: str) -> str | None:
     global _made
     needed = frozenset(text)
     with _lock:
-        copies = _copies.setdefault(font, _Copies(font))
+        copies = _copies.setdefault(font, _Copies())
         if copies.family is not None and needed <= copies.characters:
             return copies.family
         if copies.failed or copies.made >= MAX_COPIES:

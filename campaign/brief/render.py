@@ -145,59 +145,52 @@ def _spec(chart: alt.TopLevelMixin, width: int, height: int | None) -> tuple[dic
     return spec, key
 
 
-def _remember_svg(key: str, svg: str) -> None:
+def _remember(cache: OrderedDict, key: object, value: object) -> None:
+    """Keep ``value`` in the in-memory ``cache``, the least recently used going past its size."""
     with _lock:
-        _cache[key] = svg
-        _cache.move_to_end(key)
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
 
 
-def _remember_png(key: tuple[str, float], png: bytes) -> None:
+def _recalled(cache: OrderedDict, key: object) -> object | None:
     with _lock:
-        _png_cache[key] = png
-        _png_cache.move_to_end(key)
-        while len(_png_cache) > _CACHE_SIZE:
-            _png_cache.popitem(last=False)
+        if key not in cache:
+            return None
+        cache.move_to_end(key)
+        return cache[key]
 
 
 def _kept_svg(key: str, font: CjkFont, files: ChartFiles | None) -> str | None:
     """The SVG already drawn for ``key``: in memory, else in ``files``."""
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    if files is None:
-        return None
-    kept = files.get(_digest(key, font), "svg")
-    if kept is None:
-        return None
-    svg = kept.decode("utf-8")
-    _remember_svg(key, svg)
-    return svg
+    svg = _recalled(_cache, key)
+    if svg is None and files is not None:
+        kept = files.get(_digest(key, font), "svg")
+        if kept is not None:
+            svg = kept.decode("utf-8")
+            _remember(_cache, key, svg)
+    return svg  # type: ignore[return-value]
 
 
 def _kept_png(key: str, font: CjkFont, scale: float, files: ChartFiles | None) -> bytes | None:
-    with _lock:
-        if (key, scale) in _png_cache:
-            _png_cache.move_to_end((key, scale))
-            return _png_cache[(key, scale)]
-    if files is None:
-        return None
-    png = files.get(_digest(key, font, scale), "png")
-    if png is not None:
-        _remember_png((key, scale), png)
-    return png
+    """The PNG already drawn for ``key`` at ``scale``: in memory, else in ``files``."""
+    png = _recalled(_png_cache, (key, scale))
+    if png is None and files is not None:
+        png = files.get(_digest(key, font, scale), "png")
+        if png is not None:
+            _remember(_png_cache, (key, scale), png)
+    return png  # type: ignore[return-value]
 
 
 def _keep_svg(key: str, svg: str, font: CjkFont, files: ChartFiles | None) -> None:
-    _remember_svg(key, svg)
+    _remember(_cache, key, svg)
     if files is not None:
         files.put(_digest(key, font), "svg", svg.encode("utf-8"))
 
 
 def _keep_png(key: str, scale: float, png: bytes, font: CjkFont, files: ChartFiles | None) -> None:
-    _remember_png((key, scale), png)
+    _remember(_png_cache, (key, scale), png)
     if files is not None:
         files.put(_digest(key, font, scale), "png", png)
 
