@@ -99,7 +99,7 @@ def test_helpers_draw_the_same_charts_and_a_dead_helper_is_replaced(pack, font):
     chart, width, height = some_charts(pack)[2]
     spec = render.sized(chart, width, height)
     key = render._key(spec)
-    job = drawing.Drawing(spec, key, font, theme.FONT_STACK, png_scale=2.0)
+    job = drawing.Drawing(spec, key, font, theme.FONT_STACK, drawing.png(2.0))
     here = drawing.draw_svg(spec, key, font, theme.FONT_STACK)
     svg, png = drawing.submit(job).result(timeout=120)
     assert same_drawing(svg) == same_drawing(here)
@@ -126,7 +126,7 @@ def test_a_helper_ends_when_its_pipe_is_closed():
 
 def test_a_writer_that_does_not_wait_gets_every_chart_drawn_once(pack, font, monkeypatch):
     monkeypatch.setattr(render, "_cache", type(render._cache)())
-    monkeypatch.setattr(render, "_png_cache", type(render._png_cache)())
+    monkeypatch.setattr(render, "_converted_cache", type(render._converted_cache)())
     sent: list[str] = []
     real_submit = drawing.submit
 
@@ -141,8 +141,8 @@ def test_a_writer_that_does_not_wait_gets_every_chart_drawn_once(pack, font, mon
     monkeypatch.setattr(drawing, "draw_svg", drawn_here)
     monkeypatch.setattr(drawing, "svg_png", drawn_here)
     jobs = some_charts(pack)
-    render.render_ahead(iter(jobs), font, png_scale=2.0, wait=False)
-    render.render_ahead(iter(jobs), font, png_scale=2.0, wait=False)  # a second writer
+    render.render_ahead(iter(jobs), font, drawing.png(2.0), wait=False)
+    render.render_ahead(iter(jobs), font, drawing.png(2.0), wait=False)  # a second writer
     for chart, width, height in jobs:
         assert render.chart_png(chart, font, width, height, 2.0).startswith(b"\x89PNG")
         assert render.chart_svg(chart, font, width, height).startswith("<svg")

@@ -167,23 +167,30 @@ def test_the_kept_packs_are_bounded(folder: Path, monkeypatch):
 def test_drawn_charts_are_kept_beside_the_database_and_not_drawn_again(folder, monkeypatch):
     from campaign.brief import build_pack, drawing, pack_bytes, render
 
+    def forget_in_memory():  # what a new process has: nothing in memory
+        monkeypatch.setattr(render, "_cache", type(render._cache)())
+        monkeypatch.setattr(render, "_converted_cache", type(render._converted_cache)())
+
     # (charts drawn by earlier tests in this process would come from memory, never the disk)
-    monkeypatch.setattr(render, "_cache", type(render._cache)())
+    forget_in_memory()
     engine = engine_for(folder)
     pack = build_pack(engine, CITY, "zh")
     assert pack.chart_folder == folder / "data" / ".build" / "charts"
     pack_bytes(pack, "pdf")
     assert pack.chart_folder is not None
+    # each chart's SVG and the PDF page made of it
     drawn = sorted(pack.chart_folder.glob("*.svg"))
     assert len(drawn) == len(render_jobs(pack)) == 20
-    # A new process (the caches in memory empty) reads them instead of drawing them.
-    monkeypatch.setattr(render, "_cache", type(render._cache)())
+    assert len(list(pack.chart_folder.glob("*.pdf"))) == 20
+    # A new process reads them instead of drawing them.
+    forget_in_memory()
 
     def no_drawing(*args, **kwargs):
         raise AssertionError("a kept chart was drawn again")
 
     monkeypatch.setattr(drawing, "submit", no_drawing)  # in a helper
     monkeypatch.setattr(drawing, "draw_svg", no_drawing)  # or here
+    monkeypatch.setattr(drawing, "svg_pdf", no_drawing)
     assert pack_bytes(build_pack(engine, CITY, "zh"), "pdf")[:5] == b"%PDF-"
     # Another view is other charts: they are drawn (and fail here, which proves it).
     with pytest.raises(AssertionError, match="drawn again"):

@@ -23,7 +23,7 @@ from pptx.text.text import TextFrame, _Run
 from pptx.util import Emu, Inches, Pt
 
 from campaign import theme
-from campaign.brief import content
+from campaign.brief import content, drawing
 from campaign.brief.content import MeetingPack, PackDomain, PackKpi
 from campaign.brief.fonts import CjkFont, locate_cjk_font
 from campaign.brief.render import chart_files, chart_png, render_ahead
@@ -35,6 +35,8 @@ DECK_FONT = "Microsoft YaHei"
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
 MARGIN = Inches(0.5)
+# Charts are pictures at twice their pixel size: sharp on a projector.
+CHART_SCALE = 2.0
 CONTENT_WIDTH = SLIDE_WIDTH - 2 * MARGIN
 TEXT = theme.TEXT_COLOR.lstrip("#")
 MUTED = theme.MUTED_COLOR.lstrip("#")
@@ -311,7 +313,9 @@ def domain_slide(
         left = MARGIN + (index % per_row) * (cell_width + gap)
         cell_top = area_top + (index // per_row) * (cell_height + gap)
         _text(slide, left, cell_top, cell_width, caption, [chart.title], pack.lang, 12, True)
-        png = chart_png(chart.chart, font, content.CHART_WIDTH, height, files=chart_files(pack))
+        png = chart_png(
+            chart.chart, font, content.CHART_WIDTH, height, CHART_SCALE, chart_files(pack)
+        )
         _pictures(slide, [png], left, cell_top + caption, cell_width, cell_height - caption)
 
 
@@ -349,7 +353,7 @@ def ranking_slide(deck: PresentationType, pack: MeetingPack, font: CjkFont) -> N
         )
         return
     figure = content.ranking_chart(pack)
-    png = chart_png(figure, font, content.RANKING_WIDTH, files=chart_files(pack))  # type: ignore[arg-type]
+    png = chart_png(figure, font, content.RANKING_WIDTH, None, CHART_SCALE, chart_files(pack))  # type: ignore[arg-type]
     _pictures(slide, [png], MARGIN, top, Inches(5.9), SLIDE_HEIGHT - top - Inches(0.3))
     columns = ("rank", "district", "score", "previous_rank", "movement", "counted")
     rows = [[r[c] for c in columns] for r in pack.ranking_rows()]
@@ -441,7 +445,11 @@ def behind_slides(deck: PresentationType, pack: MeetingPack) -> None:
 def deck(pack: MeetingPack, font: CjkFont | None = None) -> PresentationType:
     font = font or locate_cjk_font()
     render_ahead(
-        content.iter_pack_charts(pack), font, png_scale=2.0, files=chart_files(pack), wait=False
+        content.iter_pack_charts(pack),
+        font,
+        drawing.png(CHART_SCALE),
+        files=chart_files(pack),
+        wait=False,
     )
     presentation = Presentation()
     presentation.slide_width = SLIDE_WIDTH

@@ -9,9 +9,9 @@ the work (building the next chart's spec, loading WeasyPrint). A chart is sent a
 its spec is built.
 
 The helpers draw with the very functions this process would use (:func:`draw_svg`,
-:func:`svg_png`), so where a chart is drawn does not change it. A helper that cannot start,
-dies or takes longer than :data:`DRAW_SECONDS` on a chart is stopped and the chart is drawn
-here instead; the next pack starts a new helper.
+:func:`svg_png`, :func:`svg_pdf`), so where a chart is drawn does not change it. A helper
+that cannot start, dies or takes longer than :data:`DRAW_SECONDS` on a chart is stopped and
+the chart is drawn here instead; the next pack starts a new helper.
 """
 
 from __future__ import annotations
@@ -69,35 +69,75 @@ def draw_svg(spec: dict[str, object], key: str, font: CjkFont, stack: str) -> st
     return drawn.replace(svg_attribute(measuring), svg_attribute(stack))  # type: ignore[no-any-return]
 
 
+def _with_measuring_font(svg: str, font: CjkFont, stack: str) -> str:
+    """``svg`` naming the small copy of ``font`` (holding its characters) for ``stack``."""
+    register_for_charts(font)
+    measuring = _measuring_stack(font, stack, svg)
+    if measuring is None:
+        return svg
+    return svg.replace(svg_attribute(stack), svg_attribute(measuring))
+
+
 def svg_png(svg: str, font: CjkFont, stack: str, scale: float) -> bytes:
     """The PNG of ``svg`` at ``scale``, its text set with the small copy of ``font``."""
     import vl_convert
 
-    register_for_charts(font)
-    measuring = _measuring_stack(font, stack, svg)
-    if measuring is not None:
-        svg = svg.replace(svg_attribute(stack), svg_attribute(measuring))
-    return vl_convert.svg_to_png(svg, scale=scale)  # type: ignore[no-any-return]
+    return vl_convert.svg_to_png(_with_measuring_font(svg, font, stack), scale=scale)  # type: ignore[no-any-return]
+
+
+def svg_pdf(svg: str, font: CjkFont, stack: str) -> bytes:
+    """``svg`` as a one-page vector PDF of its size (1 px = 1 pt), its text kept as text in
+    an embedded subset of the small copy of ``font`` (which keeps the face's PostScript
+    name, so the PDF names the real font)."""
+    import vl_convert
+
+    return vl_convert.svg_to_pdf(_with_measuring_font(svg, font, stack))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """What a chart's SVG is turned into besides: a PNG at ``scale`` (the deck) or a PDF
+    page (the PDF pack). ``suffix`` names the file it is kept in."""
+
+    suffix: str
+    scale: float = 1.0
+
+    def apply(self, svg: str, font: CjkFont, stack: str) -> bytes:
+        if self.suffix == "png":
+            return svg_png(svg, font, stack, self.scale)
+        if self.suffix == "pdf":
+            return svg_pdf(svg, font, stack)
+        raise ValueError(f"unknown chart conversion {self.suffix!r}")
+
+    def label(self) -> str:
+        return f"png@{self.scale:g}" if self.suffix == "png" else self.suffix
+
+
+PDF = Conversion("pdf")
+
+
+def png(scale: float) -> Conversion:
+    return Conversion("png", scale)
 
 
 @dataclass(frozen=True)
 class Drawing:
-    """One chart to draw: its spec and JSON text, the font and its stack, a PNG scale for
-    the deck (None: the SVG only) and the SVG when it is already drawn."""
+    """One chart to draw: its spec and JSON text, the font and its stack, what to turn the
+    SVG into as well (None: the SVG only) and the SVG when it is already drawn."""
 
     spec: dict[str, object]
     key: str
     font: CjkFont
     stack: str
-    png_scale: float | None = None
+    conversion: Conversion | None = None
     svg: str | None = None
 
 
 def draw(job: Drawing) -> tuple[str, bytes | None]:
-    """The chart's SVG, and its PNG when the job asks for one."""
+    """The chart's SVG, and its conversion when the job asks for one."""
     svg = job.svg if job.svg is not None else draw_svg(job.spec, job.key, job.font, job.stack)
-    png = svg_png(svg, job.font, job.stack, job.png_scale) if job.png_scale else None
-    return svg, png
+    converted = job.conversion.apply(svg, job.font, job.stack) if job.conversion else None
+    return svg, converted
 
 
 # ------------------------------------------------------------------ the helper processes
@@ -106,7 +146,7 @@ def draw(job: Drawing) -> tuple[str, bytes | None]:
 def serve() -> None:
     """A helper's loop (``python -c "from campaign.brief.drawing import serve; serve()"``):
     start the JavaScript runtime at once, then draw each :class:`Drawing` received on stdin
-    and send back ("ok", (svg, png)) or ("error", text) on stdout."""
+    and send back ("ok", (svg, converted)) or ("error", text) on stdout."""
     import vl_convert
 
     os.nice(5)  # the pages being served come first
@@ -265,7 +305,7 @@ def start_helpers() -> None:
 
 
 def submit(job: Drawing) -> Future[tuple[str, bytes | None]]:
-    """Draw ``job`` in a helper process; the future gives (svg, png or None)."""
+    """Draw ``job`` in a helper process; the future gives (svg, its conversion or None)."""
     return _pool.submit(job)
 
 

@@ -1,27 +1,27 @@
 """The meeting pack as a PDF (A4 landscape), laid out in HTML and CSS and set by WeasyPrint.
 
 Why WeasyPrint: it finds the CJK font through fontconfig and embeds a subset of it (CFF
-outlines from Debian's ``.ttc`` included; reportlab embeds TrueType only), so Chinese renders
-everywhere and the text stays extractable; and it draws the charts' SVG as vector graphics,
-text included. Pages: the drafted narrative (文字稿, A4 portrait, set like the .docx: Song-style
-serif at 16 pt on a 28 pt line, two-character indent), the cover (as-of date, 序时进度, status
-counts), a one-page table of every KPI, a page per domain with its figures and charts, the
-district ranking, and the lagging and critical KPIs with their follow-up notes.
+outlines from Debian's ``.ttc`` included; reportlab embeds TrueType only), so Chinese
+renders everywhere and the text stays extractable. The charts go in as vector PDF pages,
+their text kept as text (:mod:`campaign.brief.pdfcharts`). Pages: the drafted narrative
+(文字稿, A4 portrait, set like the .docx: Song-style serif at 16 pt on a 28 pt line,
+two-character indent), the cover (as-of date, 序时进度, status counts), a one-page table of
+every KPI, a page per domain with its figures and charts, the district ranking, and the
+lagging and critical KPIs with their follow-up notes.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import threading
 from pathlib import Path
 
 from campaign import theme
-from campaign.brief import content
+from campaign.brief import content, drawing
 from campaign.brief.content import MeetingPack, PackDomain, PackKpi
 from campaign.brief.fonts import FALLBACK_FAMILY, CjkFont, locate_cjk_font
-from campaign.brief.render import chart_files, chart_svg, render_ahead
-from campaign.brief.svgtext import plain_svg, text_width
+from campaign.brief.pdfcharts import ChartPages
+from campaign.brief.render import chart_files, chart_pdf, render_ahead
 from campaign.formatting import format_date, format_datetime, format_month
 from campaign.views import CHINA_TIME
 
@@ -123,11 +123,6 @@ def _pill(status: str, lang: str) -> str:
     )
 
 
-def _svg_img(svg: str, alt: str, font: CjkFont) -> str:
-    data = base64.b64encode(plain_svg(svg, font).encode("utf-8")).decode("ascii")
-    return f'<img alt="{_e(alt)}" src="data:image/svg+xml;base64,{data}">'
-
-
 def _kpi_table(pack: MeetingPack, kpis: list[PackKpi], with_domain: bool) -> str:
     lang = pack.lang
     columns = (["domain"] if with_domain else []) + ["kpi", *content.SUMMARY_COLUMNS]
@@ -212,7 +207,7 @@ def _summary(pack: MeetingPack) -> str:
     )
 
 
-def _domain(pack: MeetingPack, domain: PackDomain, font: CjkFont) -> str:
+def _domain(pack: MeetingPack, domain: PackDomain, font: CjkFont, charts: ChartPages) -> str:
     found = content.domain_charts(pack, domain)
     height = content.chart_height(len(found))
     # Up to four charts two to a row; more three to a row, so the page holds them all.
@@ -220,7 +215,7 @@ def _domain(pack: MeetingPack, domain: PackDomain, font: CjkFont) -> str:
     files = chart_files(pack)
     figures = "".join(
         f'<div class="{css}"><h3>{_e(c.title)}</h3>'
-        f"{_svg_img(chart_svg(c.chart, font, content.CHART_WIDTH, height, files), c.title, font)}"
+        f"{charts.image(chart_pdf(c.chart, font, content.CHART_WIDTH, height, files), c.title)}"
         "</div>"
         for c in found
     )
@@ -241,18 +236,17 @@ def _domain(pack: MeetingPack, domain: PackDomain, font: CjkFont) -> str:
     )
 
 
-def _ranking(pack: MeetingPack, font: CjkFont) -> str:
+def _ranking(pack: MeetingPack, font: CjkFont, charts: ChartPages) -> str:
     title = f"<h1>{_e(pack.t('brief.ranking.title'))}</h1>"
     compared = pack.t("brief.ranking.compared", date=pack.previous_month_end_text())
-    if pack.ranking.empty:
+    figure = content.ranking_chart(pack)  # None: no district ranked
+    if figure is None:
         return (
             f'<section class="ranking">{title}<p>{_e(pack.t("brief.ranking.empty"))}</p></section>'
         )
-    figure = content.ranking_chart(pack)
-    image = _svg_img(
-        chart_svg(figure, font, content.RANKING_WIDTH, None, chart_files(pack)),
+    image = charts.image(
+        chart_pdf(figure, font, content.RANKING_WIDTH, None, chart_files(pack)),
         pack.t("brief.ranking.title"),
-        font,
     )
     columns = ("rank", "district", "score", "previous_rank", "movement", "counted")
     numeric = {"rank", "score", "previous_rank", "counted"}
@@ -327,15 +321,16 @@ def _behind(pack: MeetingPack) -> str:
     return f'<section class="behind">{title}{"".join(blocks)}</section>'
 
 
-def pack_html(pack: MeetingPack, font: CjkFont) -> str:
-    """The whole pack as one HTML document (what WeasyPrint sets)."""
+def pack_html(pack: MeetingPack, font: CjkFont, charts: ChartPages) -> str:
+    """The whole pack as one HTML document (what WeasyPrint sets), each chart a blank image
+    of its size that ``charts`` fills in the written PDF."""
     lang_attr = "zh-CN" if pack.lang == "zh" else "en"
     parts = [
         _narrative(pack),
         _cover(pack),
         _summary(pack),
-        *(_domain(pack, d, font) for d in pack.domains),
-        _ranking(pack, font),
+        *(_domain(pack, d, font, charts) for d in pack.domains),
+        _ranking(pack, font, charts),
         _behind(pack),
     ]
     title = f"{pack.t('brief.title')} · {pack.scope} · {format_date(pack.filters.as_of, pack.lang)}"
@@ -353,23 +348,23 @@ def pdf_bytes(pack: MeetingPack, font: CjkFont | None = None) -> bytes:
     CJK font is not installed."""
     font = font or locate_cjk_font()
     # WeasyPrint loads (about 0.5 s in a new process) while the helpers draw the charts.
-    loading = threading.Thread(target=_load_writer, args=(font,), name="pdf-writer-load")
+    loading = threading.Thread(target=_load_writer, name="pdf-writer-load")
     loading.start()
     try:
-        render_ahead(content.iter_pack_charts(pack), font, files=chart_files(pack), wait=False)
+        render_ahead(
+            content.iter_pack_charts(pack), font, drawing.PDF, files=chart_files(pack), wait=False
+        )
     finally:
         loading.join()
     import weasyprint
 
-    document = weasyprint.HTML(string=pack_html(pack, font))
-    return document.write_pdf()  # type: ignore[no-any-return]
+    charts = ChartPages()
+    document = weasyprint.HTML(string=pack_html(pack, font, charts)).render()
+    return charts.write(document)
 
 
-def _load_writer(font: CjkFont) -> None:
-    """Import WeasyPrint and read the font's advance widths (for :func:`plain_svg`)."""
+def _load_writer() -> None:
     import weasyprint  # noqa: F401
-
-    text_width("0", 10, font)
 
 
 def write_pdf(pack: MeetingPack, path: Path, font: CjkFont | None = None) -> None:

@@ -1,4 +1,5 @@
-"""The dashboard's Altair charts as vector SVG (for the PDF) and PNG (for the deck).
+"""The dashboard's Altair charts as vector SVG, as PNG (for the deck) and as vector PDF pages
+(for the PDF pack).
 
 vl-convert renders the very spec the app hands to the browser; only the width (the app's
 charts fill their column, which a page does not have) and, where a page needs it, the height
@@ -33,13 +34,14 @@ from campaign.brief.fonts import CjkFont
 
 _CACHE_SIZE = 128
 _cache: OrderedDict[str, str] = OrderedDict()
-_png_cache: OrderedDict[tuple[str, float], bytes] = OrderedDict()
+# The SVG's conversions (PNG, PDF), by spec and conversion.
+_converted_cache: OrderedDict[tuple[str, drawing.Conversion], bytes] = OrderedDict()
 # A chart's spec, kept for the chart object it came from (building it takes some 15 ms).
 _specs: OrderedDict[tuple[int, int, int | None], tuple[alt.TopLevelMixin, dict, str]] = (
     OrderedDict()
 )
-# Charts being drawn by the helpers, by spec: (the drawing, the PNG scale it makes or None).
-_pending: dict[str, tuple[Future[tuple[str, bytes | None]], float | None]] = {}
+# Charts being drawn by the helpers, by spec: (the drawing, the conversion it makes or None).
+_pending: dict[str, tuple[Future[tuple[str, bytes | None]], drawing.Conversion | None]] = {}
 _lock = threading.Lock()
 
 
@@ -100,8 +102,9 @@ def chart_files(pack: object) -> ChartFiles | None:
     return ChartFiles(folder) if folder is not None else None
 
 
-def _digest(key: str, font: CjkFont, scale: float | None = None) -> str:
-    """The file name of a drawing: its spec, the renderer's version, the font, the scale."""
+def _digest(key: str, font: CjkFont, conversion: drawing.Conversion | None = None) -> str:
+    """The file name of a drawing: its spec, the renderer's version, the font, what the SVG
+    was turned into."""
     import vl_convert
 
     try:
@@ -109,7 +112,8 @@ def _digest(key: str, font: CjkFont, scale: float | None = None) -> str:
     except (AttributeError, OSError):
         font_stamp = ""
     version = getattr(vl_convert, "__version__", "")
-    text = "\n".join([key, version, str(getattr(font, "path", "")), font_stamp, str(scale)])
+    made = conversion.label() if conversion else "svg"
+    text = "\n".join([key, version, str(getattr(font, "path", "")), font_stamp, made])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -173,14 +177,16 @@ def _kept_svg(key: str, font: CjkFont, files: ChartFiles | None) -> str | None:
     return svg  # type: ignore[return-value]
 
 
-def _kept_png(key: str, font: CjkFont, scale: float, files: ChartFiles | None) -> bytes | None:
-    """The PNG already drawn for ``key`` at ``scale``: in memory, else in ``files``."""
-    png = _recalled(_png_cache, (key, scale))
-    if png is None and files is not None:
-        png = files.get(_digest(key, font, scale), "png")
-        if png is not None:
-            _remember(_png_cache, (key, scale), png)
-    return png  # type: ignore[return-value]
+def _kept_converted(
+    key: str, font: CjkFont, conversion: drawing.Conversion, files: ChartFiles | None
+) -> bytes | None:
+    """The conversion already made for ``key``: in memory, else in ``files``."""
+    made = _recalled(_converted_cache, (key, conversion))
+    if made is None and files is not None:
+        made = files.get(_digest(key, font, conversion), conversion.suffix)
+        if made is not None:
+            _remember(_converted_cache, (key, conversion), made)
+    return made  # type: ignore[return-value]
 
 
 def _keep_svg(key: str, svg: str, font: CjkFont, files: ChartFiles | None) -> None:
@@ -189,10 +195,16 @@ def _keep_svg(key: str, svg: str, font: CjkFont, files: ChartFiles | None) -> No
         files.put(_digest(key, font), "svg", svg.encode("utf-8"))
 
 
-def _keep_png(key: str, scale: float, png: bytes, font: CjkFont, files: ChartFiles | None) -> None:
-    _remember(_png_cache, (key, scale), png)
+def _keep_converted(
+    key: str,
+    conversion: drawing.Conversion,
+    made: bytes,
+    font: CjkFont,
+    files: ChartFiles | None,
+) -> None:
+    _remember(_converted_cache, (key, conversion), made)
     if files is not None:
-        files.put(_digest(key, font, scale), "png", png)
+        files.put(_digest(key, font, conversion), conversion.suffix, made)
 
 
 def chart_svg(
@@ -216,6 +228,30 @@ def chart_svg(
     return svg
 
 
+def _chart_converted(
+    chart: alt.TopLevelMixin,
+    font: CjkFont,
+    width: int,
+    height: int | None,
+    conversion: drawing.Conversion,
+    files: ChartFiles | None,
+) -> bytes:
+    _, key = _spec(chart, width, height)
+    made = _kept_converted(key, font, conversion, files)
+    if made is not None:
+        return made
+    with _lock:
+        being_drawn = _pending.get(key)
+    if being_drawn is not None and being_drawn[1] == conversion:
+        drawn = being_drawn[0].result()[1]
+        if drawn is not None:
+            return drawn
+    svg = chart_svg(chart, font, width, height, files)
+    made = conversion.apply(svg, font, theme.FONT_STACK)
+    _keep_converted(key, conversion, made, font, files)
+    return made
+
+
 def chart_png(
     chart: alt.TopLevelMixin,
     font: CjkFont,
@@ -225,20 +261,18 @@ def chart_png(
     files: ChartFiles | None = None,
 ) -> bytes:
     """The chart as a PNG at ``scale`` × its pixel size (sharp on a projector)."""
-    _, key = _spec(chart, width, height)
-    png = _kept_png(key, font, scale, files)
-    if png is not None:
-        return png
-    with _lock:
-        being_drawn = _pending.get(key)
-    if being_drawn is not None and being_drawn[1] == scale:
-        drawn = being_drawn[0].result()[1]
-        if drawn is not None:
-            return drawn
-    svg = chart_svg(chart, font, width, height, files)
-    png = drawing.svg_png(svg, font, theme.FONT_STACK, scale)
-    _keep_png(key, scale, png, font, files)
-    return png
+    return _chart_converted(chart, font, width, height, drawing.png(scale), files)
+
+
+def chart_pdf(
+    chart: alt.TopLevelMixin,
+    font: CjkFont,
+    width: int,
+    height: int | None = None,
+    files: ChartFiles | None = None,
+) -> bytes:
+    """The chart as a one-page vector PDF of its size, text kept as text in the CJK font."""
+    return _chart_converted(chart, font, width, height, drawing.PDF, files)
 
 
 ChartJob = tuple[alt.TopLevelMixin, int, "int | None"]
@@ -247,36 +281,36 @@ ChartJob = tuple[alt.TopLevelMixin, int, "int | None"]
 def render_ahead(
     jobs: Iterable[ChartJob],
     font: CjkFont,
-    png_scale: float | None = None,
+    conversion: drawing.Conversion | None = None,
     files: ChartFiles | None = None,
     wait: bool = True,
 ) -> None:
-    """Have ``jobs`` (chart, width, height) drawn (as SVG, and as PNG at ``png_scale`` when
-    given) by the helper processes, each sent as soon as its spec is built (``jobs`` may be
-    a generator that builds the charts one by one); each drawing is kept in the caches and
-    ``files`` as it arrives.
+    """Have ``jobs`` (chart, width, height) drawn (as SVG, and turned into ``conversion``
+    when given: a PNG for the deck, a PDF page for the PDF) by the helper processes, each
+    sent as soon as its spec is built (``jobs`` may be a generator that builds the charts
+    one by one); each drawing is kept in the caches and ``files`` as it arrives.
 
     With ``wait``, return when all are drawn (a failed drawing raises here). Without, return
-    at once: :func:`chart_svg` and :func:`chart_png` wait for a chart still being drawn, so
-    a writer can lay out what has no chart meanwhile."""
+    at once: :func:`chart_svg`, :func:`chart_png` and :func:`chart_pdf` wait for a chart
+    still being drawn, so a writer can lay out what has no chart meanwhile."""
     waiting: list[Future[tuple[str, bytes | None]]] = []
     for chart, width, height in jobs:
         spec, key = _spec(chart, width, height)
         svg = _kept_svg(key, font, files)
-        if png_scale is None:
+        if conversion is None:
             if svg is not None:
                 continue
-        elif _kept_png(key, font, png_scale, files) is not None:
+        elif _kept_converted(key, font, conversion, files) is not None:
             continue
         with _lock:
             being_drawn = _pending.get(key)
-            if being_drawn is not None and (png_scale is None or being_drawn[1] == png_scale):
+            if being_drawn is not None and (conversion is None or being_drawn[1] == conversion):
                 waiting.append(being_drawn[0])
                 continue
-            job = drawing.Drawing(spec, key, font, theme.FONT_STACK, png_scale, svg)
+            job = drawing.Drawing(spec, key, font, theme.FONT_STACK, conversion, svg)
             future = drawing.submit(job)
-            _pending[key] = (future, png_scale)
-        future.add_done_callback(partial(_drawn, key, svg is None, png_scale, font, files))
+            _pending[key] = (future, conversion)
+        future.add_done_callback(partial(_drawn, key, svg is None, conversion, font, files))
         waiting.append(future)
     if wait:
         for future in waiting:
@@ -286,7 +320,7 @@ def render_ahead(
 def _drawn(
     key: str,
     svg_drawn: bool,
-    png_scale: float | None,
+    conversion: drawing.Conversion | None,
     font: CjkFont,
     files: ChartFiles | None,
     future: Future[tuple[str, bytes | None]],
@@ -294,11 +328,11 @@ def _drawn(
     """Keep a drawing the helpers sent back (whoever waits for it gets it from ``future``)."""
     try:
         if future.exception() is None:
-            svg, png = future.result()
+            svg, converted = future.result()
             if svg_drawn:
                 _keep_svg(key, svg, font, files)
-            if png is not None and png_scale is not None:
-                _keep_png(key, png_scale, png, font, files)
+            if converted is not None and conversion is not None:
+                _keep_converted(key, conversion, converted, font, files)
     finally:
         with _lock:
             if _pending.get(key, (None, None))[0] is future:

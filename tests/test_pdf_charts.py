@@ -1,0 +1,164 @@
+"""The PDF pack's charts as vector PDF pages put into the laid-out pages
+(campaign.brief.pdfcharts): each lands exactly where, and at the size, WeasyPrint would have
+drawn the chart's SVG itself, its text kept as text in the CJK font; a chart without a place
+is an error, never a missing chart."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+import vl_convert
+from PIL import Image, ImageChops
+
+from campaign import theme
+from campaign.brief import content, drawing, render
+from campaign.brief.fonts import locate_cjk_font
+from campaign.brief.pdfcharts import ChartNotPlaced, ChartPages
+from campaign.kpi import KpiEngine
+from campaign.model import Filters
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.xdist_group("chart-drawing")
+
+
+@pytest.fixture(scope="module")
+def font():
+    return locate_cjk_font()
+
+
+@pytest.fixture(scope="module")
+def charts(tmp_path_factory):
+    """Two of the pack's charts (a domain chart and the ranking) as (svg, title)."""
+    folder = tmp_path_factory.mktemp("pdfcharts")
+    (folder / "extracts").mkdir()
+    for path in sorted((ROOT / "data" / "extracts").glob("*_2022.csv")):
+        (folder / "extracts" / path.name).write_bytes(path.read_bytes())
+    (folder / "targets.csv").write_bytes((ROOT / "data" / "targets.csv").read_bytes())
+    engine = KpiEngine(folder, ROOT / "queries", persist_facts=False)
+    pack = content.build_pack(engine, Filters(2022, date(2022, 9, 30), None), "zh")
+    jobs = content.pack_charts(pack)
+    font = locate_cjk_font()
+    return [
+        (render.chart_svg(chart, font, width, height), title)
+        for (chart, width, height), title in ((jobs[0], "first"), (jobs[-1], "ranking"))
+    ]
+
+
+def poppler(name: str) -> str:
+    found = shutil.which(name)
+    assert found, f"{name} (poppler-utils) is needed"
+    return found
+
+
+def words(pdf: bytes, tmp_path: Path, name: str) -> list[tuple[str, float, float, float, float]]:
+    """Each word of page 1 with its box (xMin, yMin, xMax, yMax), in points."""
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    found = subprocess.run(
+        [poppler("pdftotext"), "-bbox", "-f", "1", "-l", "1", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        (html_text, float(x0), float(y0), float(x1), float(y1))
+        for x0, y0, x1, y1, html_text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+            found,
+        )
+    ]
+
+
+def raster(pdf: bytes) -> Image.Image:
+    """Page 1 in grey at 150 dpi."""
+    found = subprocess.run(
+        [poppler("pdftoppm"), "-r", "150", "-f", "1", "-l", "1", "-gray", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout
+    return Image.open(io.BytesIO(found))
+
+
+PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>
+@page {{ size: A4 landscape; margin: 13mm 14mm 15mm 14mm; }}
+html {{ font-family: "Noto Sans CJK SC"; font-size: 10pt; }}
+.chart {{ display: inline-block; width: 49%; vertical-align: top; }}
+.chart img {{ width: 100%; }}
+</style></head><body><h1>标题</h1><p>一段文字</p>{figures}</body></html>"""
+
+
+def test_each_chart_lands_where_and_as_large_as_weasyprint_draws_its_svg(charts, font, tmp_path):
+    import weasyprint
+
+    pages = ChartPages()
+    placed_html = PAGE.format(
+        figures="".join(
+            f'<div class="chart">'
+            f"{pages.image(drawing.svg_pdf(svg, font, theme.FONT_STACK), title)}</div>"
+            for svg, title in charts
+        )
+    )
+    placed = pages.write(weasyprint.HTML(string=placed_html).render())
+    drawn_html = PAGE.format(
+        figures="".join(
+            '<div class="chart"><img src="data:image/svg+xml;base64,'
+            f'{base64.b64encode(svg.encode()).decode()}"></div>'
+            for svg, _ in charts
+        )
+    )
+    drawn = weasyprint.HTML(string=drawn_html).write_pdf()
+    # (in the order of their text and place: the two PDFs draw them in other orders)
+    placed_words = sorted(words(placed, tmp_path, "placed"), key=lambda w: (w[0], w[2], w[1]))
+    drawn_words = sorted(words(drawn, tmp_path, "drawn"), key=lambda w: (w[0], w[2], w[1]))
+    assert len(placed_words) > 40  # the page's text and both charts' labels and legends
+    assert [w[0] for w in placed_words] == [w[0] for w in drawn_words]
+    for here, there in zip(placed_words, drawn_words, strict=True):
+        # The same word, across at the same place to a hundredth of a point (each writer
+        # gives a word's box the height of its own font's metrics: compared below).
+        assert abs(here[1] - there[1]) < 0.01 and abs(here[3] - there[3]) < 0.01, (here, there)
+    # The same page, pixel for pixel at 150 dpi: a chart placed a sixth of a point too low
+    # changes some 600 pixels.
+    placed_image, drawn_image = raster(placed), raster(drawn)
+    ink = sum(drawn_image.histogram()[:128])
+    differing = sum(ImageChops.difference(placed_image, drawn_image).histogram()[64:])
+    assert ink > 10_000 and differing < ink / 200, (differing, ink)
+
+
+def test_a_chart_page_keeps_its_text_and_names_the_real_font(charts, font, tmp_path):
+    svg, _ = charts[0]
+    page = drawing.svg_pdf(svg, font, theme.FONT_STACK)
+    assert page.startswith(b"%PDF-")
+    full = vl_convert.svg_to_pdf(svg)  # the full font: the same words at the same places
+    assert words(page, tmp_path, "copy") == words(full, tmp_path, "full")
+    (tmp_path / "page.pdf").write_bytes(page)
+    fonts = subprocess.run(
+        [poppler("pdffonts"), str(tmp_path / "page.pdf")], capture_output=True, text=True
+    ).stdout.splitlines()[2:]
+    assert fonts and all("NotoSansCJK" in line.split()[0] for line in fonts), fonts
+
+
+def test_a_chart_without_a_place_is_an_error_not_a_missing_chart(charts, font):
+    import weasyprint
+
+    pages = ChartPages()
+    svg, title = charts[0]
+    image = pages.image(drawing.svg_pdf(svg, font, theme.FONT_STACK), title)
+    hidden = PAGE.format(figures=f'<div style="display: none">{image}</div>')
+    with pytest.raises(ChartNotPlaced):
+        pages.write(weasyprint.HTML(string=hidden).render())
+
+
+def test_a_pdf_without_charts_is_weasyprints_own():
+    import weasyprint
+
+    document = weasyprint.HTML(string=PAGE.format(figures="")).render()
+    assert ChartPages().write(document)[:5] == b"%PDF-"
