@@ -11,8 +11,10 @@ import re
 import shutil
 import subprocess
 from datetime import date
+from functools import partial
 from pathlib import Path
 
+import pikepdf
 import pytest
 import vl_convert
 from PIL import Image, ImageChops
@@ -35,8 +37,8 @@ def font():
 
 
 @pytest.fixture(scope="module")
-def charts(tmp_path_factory):
-    """Two of the pack's charts (a domain chart and the ranking) as (svg, title)."""
+def jobs(tmp_path_factory):
+    """The city pack's charts: (chart, width, height)."""
     folder = tmp_path_factory.mktemp("pdfcharts")
     (folder / "extracts").mkdir()
     for path in sorted((ROOT / "data" / "extracts").glob("*_2022.csv")):
@@ -44,11 +46,15 @@ def charts(tmp_path_factory):
     (folder / "targets.csv").write_bytes((ROOT / "data" / "targets.csv").read_bytes())
     engine = KpiEngine(folder, ROOT / "queries", persist_facts=False)
     pack = content.build_pack(engine, Filters(2022, date(2022, 9, 30), None), "zh")
-    jobs = content.pack_charts(pack)
-    font = locate_cjk_font()
+    return content.pack_charts(pack)
+
+
+@pytest.fixture(scope="module")
+def charts(jobs, font):
+    """Two of the pack's charts (a domain's and the ranking) as (svg, title)."""
     return [
         (render.chart_svg(chart, font, width, height), title)
-        for (chart, width, height), title in ((jobs[0], "first"), (jobs[-1], "ranking"))
+        for (chart, width, height), title in ((jobs[1], "a domain's"), (jobs[0], "ranking"))
     ]
 
 
@@ -103,7 +109,7 @@ def test_each_chart_lands_where_and_as_large_as_weasyprint_draws_its_svg(charts,
     placed_html = PAGE.format(
         figures="".join(
             f'<div class="chart">'
-            f"{pages.image(drawing.svg_pdf(svg, font, theme.FONT_STACK), title)}</div>"
+            f"{pages.image(partial(drawing.svg_pdf, svg, font, theme.FONT_STACK), title)}</div>"
             for svg, title in charts
         )
     )
@@ -151,7 +157,7 @@ def test_a_chart_without_a_place_is_an_error_not_a_missing_chart(charts, font):
 
     pages = ChartPages()
     svg, title = charts[0]
-    image = pages.image(drawing.svg_pdf(svg, font, theme.FONT_STACK), title)
+    image = pages.image(partial(drawing.svg_pdf, svg, font, theme.FONT_STACK), title)
     hidden = PAGE.format(figures=f'<div style="display: none">{image}</div>')
     with pytest.raises(ChartNotPlaced):
         pages.write(weasyprint.HTML(string=hidden).render())
@@ -162,3 +168,47 @@ def test_a_pdf_without_charts_is_weasyprints_own():
 
     document = weasyprint.HTML(string=PAGE.format(figures="")).render()
     assert ChartPages().write(document)[:5] == b"%PDF-"
+
+
+def test_a_chart_given_width_and_height_is_drawn_exactly_that_size(jobs, font):
+    """What lets the PDF be laid out before its charts are drawn."""
+    sized = [(chart, width, height) for chart, width, height in jobs if height is not None]
+    assert len(sized) == len(jobs) - 1  # all but the ranking
+    for chart, width, height in sized:
+        with pikepdf.open(io.BytesIO(render.chart_pdf(chart, font, width, height))) as page:
+            assert [float(v) for v in page.pages[0].mediabox] == [0, 0, width, height]
+
+
+def test_a_chart_of_known_size_is_asked_for_only_when_the_pages_are_written(charts, font):
+    import weasyprint
+
+    svg, title = charts[0]
+    asked: list[str] = []
+
+    def chart_page() -> bytes:
+        asked.append(title)
+        return drawing.svg_pdf(svg, font, theme.FONT_STACK)
+
+    pages = ChartPages()
+    size = re.match(r'<svg [^>]*width="(\d+)" height="(\d+)"', svg)
+    assert size is not None
+    width, height = int(size.group(1)), int(size.group(2))
+    html = PAGE.format(
+        figures=f'<div class="chart">{pages.image(chart_page, title, (width, height))}</div>'
+    )
+    document = weasyprint.HTML(string=html).render()
+    assert asked == []
+    assert pages.write(document)[:5] == b"%PDF-" and asked == [title]
+
+
+def test_a_chart_drawn_at_another_size_is_fitted_into_its_place_with_a_warning(
+    charts, font, caplog
+):
+    import weasyprint
+
+    svg, title = charts[0]
+    pages = ChartPages()
+    image = pages.image(partial(drawing.svg_pdf, svg, font, theme.FONT_STACK), title, (300, 100))
+    document = weasyprint.HTML(string=PAGE.format(figures=image)).render()
+    assert pages.write(document)[:5] == b"%PDF-"
+    assert "not 300x100" in caplog.text

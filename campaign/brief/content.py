@@ -366,15 +366,18 @@ def ranking_chart(pack: MeetingPack) -> alt.TopLevelMixin | None:
 def iter_pack_charts(pack: MeetingPack) -> Iterator[tuple[alt.TopLevelMixin, int, int | None]]:
     """Every chart the pack draws, at the size the PDF and the deck draw it: (chart, width,
     height), each built when asked for. The writers hand them to ``render.render_ahead``,
-    which sends each to be drawn as soon as it is built."""
+    which sends each to be drawn as soon as it is built.
+
+    The ranking comes first: its height follows the number of districts, so the PDF's layout
+    waits for it, while the others are exactly the width and height given."""
+    ranking = ranking_chart(pack)
+    if ranking is not None:
+        yield ranking, RANKING_WIDTH, None
     for domain in pack.domains:
         found = domain_charts(pack, domain)
         height = chart_height(len(found))
         for chart in found:
             yield chart.chart, CHART_WIDTH, height
-    ranking = ranking_chart(pack)
-    if ranking is not None:
-        yield ranking, RANKING_WIDTH, None
 
 
 def pack_charts(pack: MeetingPack) -> list[tuple[alt.TopLevelMixin, int, int | None]]:

@@ -163,7 +163,10 @@ def serve() -> None:
             reply: tuple[str, object] = ("ok", draw(job))
         except Exception as exc:
             reply = ("error", f"{type(exc).__name__}: {exc}")
-        replies.send(reply)
+        try:
+            replies.send(reply)
+        except OSError:
+            return  # the parent is gone (it exited while this chart was drawn)
 
 
 class _Helper:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import threading
+from functools import partial
 from pathlib import Path
 
 from campaign import theme
@@ -213,9 +214,10 @@ def _domain(pack: MeetingPack, domain: PackDomain, font: CjkFont, charts: ChartP
     # Up to four charts two to a row; more three to a row, so the page holds them all.
     css = "chart" if len(found) <= 4 else "chart third"
     files = chart_files(pack)
+    size = (content.CHART_WIDTH, height)  # exactly the chart's: laid out before it is drawn
     figures = "".join(
         f'<div class="{css}"><h3>{_e(c.title)}</h3>'
-        f"{charts.image(chart_pdf(c.chart, font, content.CHART_WIDTH, height, files), c.title)}"
+        f"{charts.image(partial(chart_pdf, c.chart, font, *size, files), c.title, size)}"
         "</div>"
         for c in found
     )
@@ -244,8 +246,9 @@ def _ranking(pack: MeetingPack, font: CjkFont, charts: ChartPages) -> str:
         return (
             f'<section class="ranking">{title}<p>{_e(pack.t("brief.ranking.empty"))}</p></section>'
         )
+    # Its height follows the number of districts: it is drawn first, and waited for here.
     image = charts.image(
-        chart_pdf(figure, font, content.RANKING_WIDTH, None, chart_files(pack)),
+        partial(chart_pdf, figure, font, content.RANKING_WIDTH, None, chart_files(pack)),
         pack.t("brief.ranking.title"),
     )
     columns = ("rank", "district", "score", "previous_rank", "movement", "counted")
