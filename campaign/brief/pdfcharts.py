@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ID_PREFIX = "pack-chart-"
-# CSS px to PDF points (96 px and 72 pt to the inch).
-POINTS_PER_PX = 0.75
 
 
 class ChartNotPlaced(RuntimeError):
@@ -75,9 +73,6 @@ class ChartPages:
 
     def __init__(self) -> None:
         self._charts: list[_Chart] = []
-
-    def __len__(self) -> int:
-        return len(self._charts)
 
     def image(
         self, chart_page: Callable[[], bytes], alt: str, size: tuple[int, int] | None = None
