@@ -9,8 +9,6 @@ import os
 import re
 import signal
 import time
-from datetime import date
-from pathlib import Path
 
 import pytest
 import vl_convert
@@ -18,29 +16,13 @@ from fontTools.ttLib import TTFont
 
 from campaign import theme
 from campaign.brief import content, drawing, measure, render
-from campaign.brief.fonts import locate_cjk_font
-from campaign.kpi import KpiEngine
-from campaign.model import Filters
-
-ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.xdist_group("chart-drawing")
 
 
 @pytest.fixture(scope="module")
-def font():
-    return locate_cjk_font()
-
-
-@pytest.fixture(scope="module")
-def pack(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("drawing")
-    (folder / "extracts").mkdir()
-    for path in sorted((ROOT / "data" / "extracts").glob("*_2022.csv")):
-        (folder / "extracts" / path.name).write_bytes(path.read_bytes())
-    (folder / "targets.csv").write_bytes((ROOT / "data" / "targets.csv").read_bytes())
-    engine = KpiEngine(folder, ROOT / "queries", persist_facts=False)
-    return content.build_pack(engine, Filters(2022, date(2022, 9, 30), None), "zh")
+def pack(city_pack):
+    return city_pack
 
 
 def same_drawing(svg: str) -> str:

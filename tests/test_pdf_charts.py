@@ -10,7 +10,6 @@ import io
 import re
 import shutil
 import subprocess
-from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -21,32 +20,15 @@ from PIL import Image, ImageChops
 
 from campaign import theme
 from campaign.brief import content, drawing, render
-from campaign.brief.fonts import locate_cjk_font
 from campaign.brief.pdfcharts import ChartNotPlaced, ChartPages
-from campaign.kpi import KpiEngine
-from campaign.model import Filters
-
-ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.xdist_group("chart-drawing")
 
 
 @pytest.fixture(scope="module")
-def font():
-    return locate_cjk_font()
-
-
-@pytest.fixture(scope="module")
-def jobs(tmp_path_factory):
+def jobs(city_pack):
     """The city pack's charts: (chart, width, height)."""
-    folder = tmp_path_factory.mktemp("pdfcharts")
-    (folder / "extracts").mkdir()
-    for path in sorted((ROOT / "data" / "extracts").glob("*_2022.csv")):
-        (folder / "extracts" / path.name).write_bytes(path.read_bytes())
-    (folder / "targets.csv").write_bytes((ROOT / "data" / "targets.csv").read_bytes())
-    engine = KpiEngine(folder, ROOT / "queries", persist_facts=False)
-    pack = content.build_pack(engine, Filters(2022, date(2022, 9, 30), None), "zh")
-    return content.pack_charts(pack)
+    return content.pack_charts(city_pack)
 
 
 @pytest.fixture(scope="module")
